@@ -1,0 +1,35 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { APP_FILTER, APP_PIPE } from '@nestjs/core';
+import { LoggerModule } from 'nestjs-pino';
+import { AuthModule } from './auth/auth.module.js';
+import { AppExceptionFilter } from './common/app-exception.filter.js';
+import { AppValidationPipe } from './common/app-validation.pipe.js';
+import { AppConfig, loadAppConfig } from './config/app-config.js';
+import { ConfigModule } from './config/config.module.js';
+import { ConnectorsModule } from './connectors/connectors.module.js';
+import { loggerOptions } from './logging-setup.js';
+import { ManifestModule } from './manifest/manifest.module.js';
+import { PersistenceModule } from './persistence/persistence.module.js';
+
+@Module({})
+export class AppModule {
+  /** `config` is for tests and embedders; the server reads process.env. */
+  static forRoot(config: AppConfig = loadAppConfig()): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.forRoot(config),
+        LoggerModule.forRoot(loggerOptions(config)),
+        PersistenceModule,
+        ConnectorsModule,
+        AuthModule,
+        ManifestModule,
+      ],
+      providers: [
+        // As APP_* providers, tests built on the testing module run the production pipeline.
+        { provide: APP_PIPE, useClass: AppValidationPipe },
+        { provide: APP_FILTER, useClass: AppExceptionFilter },
+      ],
+    };
+  }
+}

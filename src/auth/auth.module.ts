@@ -1,0 +1,17 @@
+import { Global, Module } from '@nestjs/common';
+import { JwtModule } from '@nestjs/jwt';
+import { AuthController } from './auth.controller.js';
+import { AuthService } from './auth.service.js';
+import { CredentialCipher } from './credential-cipher.service.js';
+import { SessionTokenService } from './session-token.service.js';
+import { SessionGuard } from './session.guard.js';
+
+/** Global so every feature module can guard its routes with @RequiresSession(). */
+@Global()
+@Module({
+  imports: [JwtModule.register({})],
+  controllers: [AuthController],
+  providers: [AuthService, CredentialCipher, SessionTokenService, SessionGuard],
+  exports: [AuthService, CredentialCipher, SessionTokenService, SessionGuard],
+})
+export class AuthModule {}

@@ -1,0 +1,17 @@
+import type { ConnectorCallContext, CrmConnector } from '../connectors/crm-connector.interface.js';
+import type { UserEntity } from '../persistence/entities/user.entity.js';
+
+/** What the session guard gives a handler: the user, their connector, and the per-call context. */
+export interface CrmSession {
+  user: UserEntity;
+  connector: CrmConnector;
+  /** Spread into every connector call: user, authHeader, refreshAuthHeader. */
+  context: ConnectorCallContext;
+}
+
+export interface SessionJwtPayload {
+  sub: string;
+  platform: string;
+  /** The user's sessionVersion when the token was issued; logout raises it. */
+  sv: number;
+}

@@ -1,0 +1,54 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsBoolean, IsNotEmpty, IsObject, IsOptional, IsString, MaxLength } from 'class-validator';
+import { ReturnMessageDto } from '../../common/dto/return-message.dto.js';
+
+export class ApiKeyLoginDto {
+  @ApiProperty({ description: 'Connector platform key, as listed by /crmManifest.', example: 'local' })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(64)
+  platform: string;
+
+  @ApiProperty({ description: 'Primary connector credential (the local CRM: `demo`).', format: 'password', writeOnly: true, example: 'demo' })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(4096)
+  apiKey: string;
+
+  @ApiPropertyOptional({ description: 'Tenant-specific CRM host name (e.g. a Pipedrive company domain).' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(255)
+  hostname?: string;
+
+  @ApiPropertyOptional({
+    description: 'Connector-defined fields. The local CRM reads `timezone` (IANA name or ±HH:MM).',
+    type: 'object',
+    additionalProperties: true,
+    example: { timezone: 'America/Los_Angeles' },
+  })
+  @IsOptional()
+  @IsObject()
+  additionalInfo?: Record<string, unknown>;
+
+  @ApiPropertyOptional({ deprecated: true, description: 'Ignored; kept for older clients.' })
+  @IsOptional()
+  @IsString()
+  userEmail?: string;
+
+  @ApiPropertyOptional({ deprecated: true, description: 'Ignored; kept for older clients.' })
+  @IsOptional()
+  @IsBoolean()
+  isPrivate?: boolean;
+}
+
+export class LoginResponseDto {
+  @ApiProperty({ description: 'App Connect session JWT for every other route.' })
+  jwtToken: string;
+
+  @ApiProperty({ description: 'CRM user display name.' })
+  name: string;
+
+  @ApiProperty({ type: ReturnMessageDto })
+  returnMessage: ReturnMessageDto;
+}

@@ -1,0 +1,47 @@
+import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
+import { AppException } from '../common/app.exception.js';
+import { AuthService } from './auth.service.js';
+import type { CrmSession } from './crm-session.js';
+import { SessionTokenService } from './session-token.service.js';
+
+export interface SessionRequest {
+  headers: Record<string, string | string[] | undefined>;
+  query: Record<string, unknown>;
+  crmSession?: CrmSession;
+}
+
+/**
+ * Accepts the session JWT as `Authorization: Bearer <jwt>` or the legacy
+ * `?jwtToken=` and attaches the CrmSession. Every failure is a 401 saying why.
+ */
+@Injectable()
+export class SessionGuard implements CanActivate {
+  constructor(
+    private readonly tokens: SessionTokenService,
+    private readonly auth: AuthService,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const request = context.switchToHttp().getRequest<SessionRequest>();
+    const token = this.extractToken(request);
+    const payload = this.tokens.verify(token);
+    request.crmSession = await this.auth.resolveSession(payload.sub, payload.sv);
+    return true;
+  }
+
+  private extractToken(request: SessionRequest): string {
+    const header = request.headers.authorization;
+    if (typeof header === 'string' && header.length > 0) {
+      const [scheme, value] = header.split(' ');
+      if (scheme?.toLowerCase() !== 'bearer' || !value) {
+        throw AppException.sessionInvalid('Malformed Authorization header: expected "Bearer <jwt>".');
+      }
+      return value.trim();
+    }
+    const query = request.query.jwtToken;
+    if (typeof query === 'string' && query.length > 0) return query;
+    throw AppException.sessionInvalid(
+      'Missing session token: send Authorization: Bearer <jwt> (or the legacy ?jwtToken=).',
+    );
+  }
+}

@@ -1,0 +1,117 @@
+import {
+  ArgumentsHost,
+  Catch,
+  ExceptionFilter,
+  HttpException,
+  HttpStatus,
+  Logger,
+} from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { AppErrorCode, AppException } from './app.exception.js';
+import { danger, ReturnMessage } from './return-message.js';
+
+interface ErrorBody {
+  successful: false;
+  error: string;
+  message: string;
+  fields?: string[];
+  errorId?: string;
+  returnMessage: ReturnMessage;
+}
+
+interface ReplyLike {
+  status(code: number): ReplyLike;
+  send(body: unknown): void;
+}
+
+/**
+ * Turns every error into the App Connect envelope. Expected failures keep their
+ * meaning (400 naming the field, 401 for a bad session, 200 + successful:false for a
+ * CRM refusal, as the extension expects); anything else is a 500 with an error id
+ * that is logged, so a user can quote it.
+ */
+@Catch()
+export class AppExceptionFilter implements ExceptionFilter {
+  private readonly logger = new Logger(AppExceptionFilter.name);
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const reply = host.switchToHttp().getResponse<ReplyLike>();
+    const [status, body] = this.toResponse(exception);
+    reply.status(status).send(body);
+  }
+
+  private toResponse(exception: unknown): [number, ErrorBody] {
+    if (exception instanceof AppException) return this.fromAppException(exception);
+    if (exception instanceof HttpException) return this.fromHttpException(exception);
+    const errorId = randomUUID();
+    this.logger.error(
+      { errorId, err: exception },
+      `Unhandled error ${errorId}: ${exception instanceof Error ? exception.message : String(exception)}`,
+    );
+    return [
+      HttpStatus.INTERNAL_SERVER_ERROR,
+      {
+        successful: false,
+        error: 'Internal Server Error',
+        message: `Internal error; quote ${errorId} when reporting it.`,
+        errorId,
+        returnMessage: danger(`Something went wrong on the server (error id ${errorId}).`),
+      },
+    ];
+  }
+
+  private fromAppException(exception: AppException): [number, ErrorBody] {
+    const body = (error: string): ErrorBody => ({
+      successful: false,
+      error,
+      message: exception.message,
+      ...(exception.details.fields?.length ? { fields: exception.details.fields } : {}),
+      returnMessage: danger(exception.message),
+    });
+    switch (exception.code) {
+      case AppErrorCode.InvalidRequest:
+      case AppErrorCode.UnsupportedPlatform:
+      case AppErrorCode.CrmLoginRejected:
+        return [HttpStatus.BAD_REQUEST, body('Bad Request')];
+      case AppErrorCode.SessionInvalid:
+      case AppErrorCode.CrmAuthorizationFailed:
+        return [HttpStatus.UNAUTHORIZED, body('Unauthorized')];
+      case AppErrorCode.CrmRequestFailed:
+        // The request was fine; the CRM refused it. App Connect reports that as a
+        // business failure in a 200 envelope so the extension shows the CRM's reason.
+        return [HttpStatus.OK, body('CRM request failed')];
+      default: {
+        const unreachable: never = exception.code;
+        throw new Error(`Unmapped error code ${String(unreachable)}`);
+      }
+    }
+  }
+
+  private fromHttpException(exception: HttpException): [number, ErrorBody] {
+    const status = exception.getStatus();
+    const response = exception.getResponse();
+    const raw =
+      typeof response === 'object' && response !== null && 'message' in response
+        ? (response as { message: unknown }).message
+        : exception.message;
+    const messages = Array.isArray(raw) ? raw.map(String) : [String(raw)];
+    const message = messages.join('; ');
+    const fields =
+      status === HttpStatus.BAD_REQUEST
+        ? [...new Set(messages.map((m) => m.split(' ')[0]).filter((f) => /^[\w.[\]]+$/.test(f)))]
+        : undefined;
+    if (status >= 500) {
+      this.logger.error({ err: exception }, `HTTP ${status}: ${message}`);
+    }
+    return [
+      status,
+      {
+        successful: false,
+        error: HttpStatus[status]?.toString() ?? 'Error',
+        message,
+        ...(fields?.length ? { fields } : {}),
+        returnMessage: danger(message),
+      },
+    ];
+  }
+}

@@ -1,0 +1,46 @@
+export enum AppErrorCode {
+  /** The request is malformed; `fields` names what is wrong. */
+  InvalidRequest = 'INVALID_REQUEST',
+  UnsupportedPlatform = 'UNSUPPORTED_PLATFORM',
+  /** No session, or the session JWT is bad, expired or revoked. */
+  SessionInvalid = 'SESSION_INVALID',
+  /** The CRM refused the stored credentials and they could not be refreshed. */
+  CrmAuthorizationFailed = 'CRM_AUTHORIZATION_FAILED',
+  /** The CRM answered with an error, or could not be reached. */
+  CrmRequestFailed = 'CRM_REQUEST_FAILED',
+  /** The CRM rejected a login attempt (bad API key, wrong hostname...). */
+  CrmLoginRejected = 'CRM_LOGIN_REJECTED',
+}
+
+/**
+ * The one exception type services and connectors throw for expected failures.
+ * The global filter maps each code to an HTTP status and the App Connect envelope,
+ * so nothing classifies errors by their message text.
+ */
+export class AppException extends Error {
+  constructor(
+    readonly code: AppErrorCode,
+    message: string,
+    readonly details: { fields?: string[]; status?: number; platform?: string } = {},
+  ) {
+    super(message);
+    this.name = 'AppException';
+  }
+
+  static invalidRequest(message: string, fields: string[] = []): AppException {
+    return new AppException(AppErrorCode.InvalidRequest, message, { fields });
+  }
+
+  static sessionInvalid(message: string): AppException {
+    return new AppException(AppErrorCode.SessionInvalid, message);
+  }
+
+  /** `message` is the CRM's own reason, shown to the user. */
+  static crmRequestFailed(platform: string, message: string, status?: number): AppException {
+    return new AppException(AppErrorCode.CrmRequestFailed, message, { platform, status });
+  }
+
+  static crmAuthorizationFailed(platform: string, message: string): AppException {
+    return new AppException(AppErrorCode.CrmAuthorizationFailed, message, { platform, status: 401 });
+  }
+}

@@ -1,0 +1,180 @@
+import { plainToInstance, Transform } from 'class-transformer';
+import {
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  IsUrl,
+  Matches,
+  Max,
+  Min,
+  MinLength,
+  ValidateIf,
+  validateSync,
+} from 'class-validator';
+
+export const LOG_FORMATS = ['text/plain', 'text/html', 'text/markdown'] as const;
+export type ComposedLogFormat = (typeof LOG_FORMATS)[number];
+
+const DEV_SECRET = 'development-only-secret-change-me';
+
+const toInt = ({ value }: { value: unknown }) =>
+  value === undefined || value === '' ? undefined : Number(value);
+const toList = ({ value }: { value: unknown }) =>
+  typeof value === 'string'
+    ? value
+        .split(',')
+        .map((item) => item.trim())
+        .filter(Boolean)
+    : value;
+
+/**
+ * Every setting the server reads from the environment. Loaded once at start and
+ * validated, so a bad variable stops the process with a message naming it
+ * instead of failing on the first request that needs it.
+ */
+export class AppConfig {
+  @IsIn(['development', 'production', 'test'])
+  NODE_ENV: 'development' | 'production' | 'test' = 'development';
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(65535)
+  PORT = 6066;
+
+  /** sqlite:<path> (default ./data/app-connect.sqlite) or postgres://... */
+  @IsString()
+  @Matches(/^(sqlite:|postgres(ql)?:\/\/)/, {
+    message: 'DATABASE_URL must start with sqlite: or postgres://',
+  })
+  DATABASE_URL = 'sqlite:./data/app-connect.sqlite';
+
+  /** PostgreSQL only: the schema to use (created if missing). Lets tests and tenants share a database. */
+  @IsOptional()
+  @Matches(/^[a-z_][a-z0-9_]*$/, { message: 'DATABASE_SCHEMA must be a lower-case SQL identifier' })
+  DATABASE_SCHEMA?: string;
+
+  /** Signs session JWTs and derives the key that encrypts CRM credentials at rest. */
+  @ValidateIf((config: AppConfig) => config.NODE_ENV === 'production')
+  @IsString({ message: 'APP_SERVER_SECRET_KEY is required when NODE_ENV=production' })
+  @MinLength(32, { message: 'APP_SERVER_SECRET_KEY must be at least 32 characters' })
+  APP_SERVER_SECRET_KEY: string = DEV_SECRET;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(60)
+  JWT_TTL_SECONDS = 60 * 60 * 24 * 14;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1024)
+  BODY_LIMIT_BYTES = 2 * 1024 * 1024;
+
+  @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+  LOG_LEVEL = 'info';
+
+  /** Region used to read national-format numbers that carry no country code. */
+  @IsString()
+  @Matches(/^[A-Z]{2}$/, { message: 'DEFAULT_PHONE_REGION must be an ISO 3166 alpha-2 code such as US' })
+  DEFAULT_PHONE_REGION = 'US';
+
+  /** Comma-separated `key` or `key=Display Name` entries accepted by the local CRM. */
+  @IsOptional()
+  @Transform(toList)
+  @IsString({ each: true })
+  LOCAL_CRM_API_KEYS?: string[];
+
+  @IsIn(LOG_FORMATS)
+  LOCAL_CRM_LOG_FORMAT: ComposedLogFormat = 'text/plain';
+
+  @IsIn(['true', 'false'])
+  LOCAL_CRM_SEED_DEMO = 'true';
+
+  @IsUrl({ require_tld: false, protocols: ['http', 'https'] })
+  PIPEDRIVE_API_BASE_URL = 'https://api.pipedrive.com';
+
+  @IsUrl({ require_tld: false, protocols: ['http', 'https'] })
+  PIPEDRIVE_OAUTH_BASE_URL = 'https://oauth.pipedrive.com';
+
+  @IsOptional()
+  @IsString()
+  PIPEDRIVE_CLIENT_ID?: string;
+
+  @IsOptional()
+  @IsString()
+  PIPEDRIVE_CLIENT_SECRET?: string;
+
+  @IsOptional()
+  @IsUrl({ require_tld: false, protocols: ['http', 'https'] })
+  PIPEDRIVE_REDIRECT_URI?: string;
+
+  /** Timeout of one CRM HTTP request, in milliseconds. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  CRM_HTTP_TIMEOUT_MS = 15_000;
+
+  /** How many times a rate-limited or failed safe CRM request is retried. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(10)
+  CRM_HTTP_MAX_RETRIES = 3;
+
+  /** Lifetime of a cached contact lookup, in seconds. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  CONTACT_CACHE_TTL_SECONDS = 15 * 60;
+
+  get isProduction(): boolean {
+    return this.NODE_ENV === 'production';
+  }
+
+  get usesDevelopmentSecret(): boolean {
+    return this.APP_SERVER_SECRET_KEY === DEV_SECRET;
+  }
+
+  /** Local CRM keys with their display names; `demo` when none are configured outside production. */
+  get localCrmApiKeys(): Map<string, string> {
+    const entries = this.LOCAL_CRM_API_KEYS ?? (this.isProduction ? [] : ['demo=Demo User']);
+    return new Map(
+      entries.map((entry) => {
+        const [key, name] = entry.split('=');
+        return [key.trim(), name?.trim() || 'Local CRM user'];
+      }),
+    );
+  }
+}
+
+export class ConfigValidationError extends Error {}
+
+/** Reads and validates the configuration; throws one error listing every bad variable. */
+export function loadAppConfig(
+  env: Record<string, string | undefined> = process.env,
+  overrides: Partial<Record<keyof AppConfig, unknown>> = {},
+): AppConfig {
+  const known = Object.keys(new AppConfig()) as (keyof AppConfig)[];
+  const raw: Record<string, unknown> = {};
+  for (const key of known) {
+    const value = key in overrides ? overrides[key] : env[key];
+    if (value !== undefined && value !== '') raw[key] = value;
+  }
+  const config = plainToInstance(AppConfig, raw);
+  const errors = validateSync(config, { whitelist: true, forbidUnknownValues: false });
+  if (errors.length) {
+    const lines = errors.flatMap((error) =>
+      Object.values(error.constraints ?? {}).map((message) =>
+        message.startsWith(error.property) ? message : `${error.property}: ${message}`,
+      ),
+    );
+    throw new ConfigValidationError(`Invalid configuration:\n  - ${lines.join('\n  - ')}`);
+  }
+  if (config.isProduction && config.usesDevelopmentSecret) {
+    throw new ConfigValidationError(
+      'Invalid configuration:\n  - APP_SERVER_SECRET_KEY is required when NODE_ENV=production',
+    );
+  }
+  return config;
+}

@@ -1,0 +1,15 @@
+import { Global, Module } from '@nestjs/common';
+import { DiscoveryModule } from '@nestjs/core';
+import { ConnectorRegistry } from './connector-registry.service.js';
+import { LocalCrmModule } from './local/local-crm.module.js';
+
+/** Every CRM is one module in this list; the registry finds its @Connector() provider. */
+const CRM_MODULES = [LocalCrmModule];
+
+@Global()
+@Module({
+  imports: [DiscoveryModule, ...CRM_MODULES],
+  providers: [ConnectorRegistry],
+  exports: [ConnectorRegistry],
+})
+export class ConnectorsModule {}

@@ -1,0 +1,307 @@
+import type { ReturnMessage } from '../common/return-message.js';
+
+/**
+ * The contract between the core and one CRM. Method and parameter names follow
+ * App Connect's connector interface so its connector authors recognise them.
+ *
+ * Connectors are stateless singletons: everything about the user arrives as
+ * arguments on each call. A connector only talks to its CRM; it never touches our
+ * tables (the local CRM owns its own). Expected CRM failures are thrown as
+ * AppException (crmRequestFailed / crmAuthorizationFailed) with the CRM's reason.
+ */
+export type LogFormat = 'text/plain' | 'text/html' | 'text/markdown' | 'custom';
+export type AuthType = 'apiKey' | 'oauth';
+
+/** The user as connectors see it. */
+export interface ConnectorUser {
+  /** `${platform}-${crmUserId}` */
+  id: string;
+  platform: string;
+  crmUserId: string;
+  name: string;
+  hostname: string | null;
+  /** IANA zone (Asia/Tokyo) or fixed offset (+09:00). */
+  timezone: string;
+  platformAdditionalInfo: Record<string, unknown> | null;
+}
+
+/** Decrypted CRM credentials as stored for a user. Never logged, never returned. */
+export interface CrmCredentials {
+  apiKey?: string;
+  accessToken?: string;
+  refreshToken?: string;
+  /** Epoch milliseconds. */
+  expiresAt?: number;
+}
+
+/** What every per-user connector call receives. */
+export interface ConnectorCallContext {
+  user: ConnectorUser;
+  /** Produced by the connector's own getAuthHeader; opaque to the core. */
+  authHeader: string;
+  /**
+   * OAuth connectors: call after a CRM 401 to refresh the tokens once (concurrent
+   * callers share one refresh) and get the new auth header. Undefined for API keys.
+   */
+  refreshAuthHeader?: () => Promise<string>;
+}
+
+export interface ContactInfo {
+  id: string;
+  name: string;
+  type?: string;
+  phone?: string;
+  phoneNumber?: string;
+  title?: string;
+  company?: string;
+  email?: string;
+  createdDate?: string;
+  mostRecentActivityDate?: string;
+  /** Contact-dependent choices for manifest fields, keyed by the field's const. */
+  additionalInfo?: Record<string, unknown>;
+  isNewContact?: boolean;
+}
+
+/** One number in every form a CRM might have stored it. */
+export interface PhoneNumberForms {
+  /** As the client sent it (after '+' repair). */
+  raw: string;
+  /** +14155550100, or null when the number could not be parsed. */
+  e164: string | null;
+  /** (415) 555-0100 */
+  national: string | null;
+  /** +1 415 555 0100 */
+  international: string | null;
+  /** National significant digits: 4155550100 */
+  nationalDigits: string | null;
+  /** The client's overridingFormat patterns applied to the number. */
+  overriding: string[];
+  isExtension: boolean;
+}
+
+export interface AdditionalField {
+  const: string;
+  title: string;
+  type: 'selection' | 'inputField' | 'checkbox';
+  contactDependent?: boolean;
+  defaultValue?: unknown;
+}
+
+export interface ConnectorManifest {
+  displayName: string;
+  authType: AuthType;
+  logFormat: LogFormat;
+  contactTypes?: string[];
+  page: {
+    callLog: { additionalFields: AdditionalField[] };
+    messageLog: { additionalFields: AdditionalField[] };
+  };
+}
+
+/** Structured call fields the core keeps; also what the call-log composer renders. */
+export interface CallLogRecord {
+  sessionId: string;
+  telephonySessionId?: string;
+  id?: string;
+  direction?: 'Inbound' | 'Outbound';
+  /** ISO-8601 */
+  startTime?: string;
+  /** Seconds, or 'pending' while the call is in progress. */
+  duration?: number | 'pending';
+  result?: string;
+  from?: { phoneNumber?: string; name?: string; extensionNumber?: string; [key: string]: unknown };
+  to?: { phoneNumber?: string; name?: string; extensionNumber?: string; [key: string]: unknown };
+  recording?: { link?: string; [key: string]: unknown };
+  legs?: Record<string, unknown>[];
+  customSubject?: string;
+  [key: string]: unknown;
+}
+
+export interface RingCentralMessage {
+  id: string | number;
+  type: 'SMS' | 'MMS' | 'VoiceMail' | 'Fax' | 'Pager' | 'Text';
+  direction?: 'Inbound' | 'Outbound';
+  from?: { phoneNumber?: string; name?: string; extensionNumber?: string; [key: string]: unknown };
+  to?: { phoneNumber?: string; name?: string; extensionNumber?: string; [key: string]: unknown }[];
+  subject?: string;
+  creationTime?: string;
+  conversationId?: string | number;
+  attachments?: { id?: string | number; uri?: string; link?: string; type?: string; contentType?: string; [key: string]: unknown }[];
+  [key: string]: unknown;
+}
+
+export interface MediaLinks {
+  recordingLink?: string;
+  faxDocLink?: string;
+  /** Contains the RingCentral access token: pass through, never store or log. */
+  faxDownloadLink?: string;
+  imageLink?: string;
+  /** Contains the RingCentral access token: pass through, never store or log. */
+  imageDownloadLink?: string;
+  imageContentType?: string;
+  videoLink?: string;
+}
+
+export interface SharedSmsLogContent {
+  subject: string;
+  body: string;
+}
+
+export interface ConnectorResult {
+  returnMessage?: ReturnMessage;
+  extraDataTracking?: Record<string, unknown>;
+}
+
+export interface CreateLogResult extends ConnectorResult {
+  /** Missing means the CRM did not create anything. */
+  logId?: string;
+}
+
+export interface UserInfoResult {
+  successful: boolean;
+  platformUserInfo?: {
+    id: string;
+    name: string;
+    /** IANA zone name when the CRM knows it. */
+    timezoneName?: string;
+    /** Fixed offset such as +09:00 or minutes, used when there is no zone name. */
+    timezoneOffset?: string | number;
+    platformAdditionalInfo?: Record<string, unknown>;
+  };
+  returnMessage?: ReturnMessage;
+}
+
+export interface OAuthTokens {
+  accessToken: string;
+  refreshToken?: string;
+  /** Epoch milliseconds. */
+  expiresAt?: number;
+}
+
+export interface CrmConnector {
+  /** Platform key used in the API (`platform` in /apiKeyLogin, `platformName` in /crmManifest). */
+  readonly name: string;
+  readonly manifest: ConnectorManifest;
+
+  /** The value connectors put on their CRM requests for these credentials. */
+  getAuthHeader(credentials: CrmCredentials): string;
+
+  /**
+   * Identifies the CRM user behind the credentials. API-key connectors get `apiKey`;
+   * OAuth connectors get `authHeader` built from fresh tokens.
+   */
+  getUserInfo(params: {
+    apiKey?: string;
+    authHeader?: string;
+    hostname?: string;
+    additionalInfo?: Record<string, unknown>;
+  }): Promise<UserInfoResult>;
+
+  /** OAuth connectors: the authorization URL parameters and code exchange. */
+  exchangeAuthorizationCode?(params: {
+    code: string;
+    hostname?: string;
+    redirectUri?: string;
+  }): Promise<OAuthTokens>;
+  refreshAccessToken?(params: { refreshToken: string; hostname: string | null }): Promise<OAuthTokens>;
+
+  /** Revokes or forgets CRM-side state on logout; optional. */
+  unAuthorize?(params: ConnectorCallContext): Promise<void>;
+
+  findContact(
+    params: ConnectorCallContext & {
+      phoneNumber: string;
+      phoneNumberForms: PhoneNumberForms;
+      overridingFormat: string[];
+      isExtension: boolean;
+    },
+  ): Promise<ConnectorResult & { successful: boolean; matchedContactInfo: ContactInfo[] }>;
+
+  createContact(
+    params: ConnectorCallContext & {
+      phoneNumber: string;
+      newContactName: string;
+      newContactType?: string;
+      additionalSubmission?: Record<string, unknown>;
+    },
+  ): Promise<ConnectorResult & { contactInfo?: ContactInfo }>;
+
+  createCallLog(
+    params: ConnectorCallContext & {
+      contactInfo: ContactInfo;
+      callLog: CallLogRecord;
+      note?: string;
+      additionalSubmission?: Record<string, unknown>;
+      aiNote?: string;
+      transcript?: string;
+      /** The complete body in the connector's logFormat; empty for 'custom'. */
+      composedLogDetails: string;
+      subject: string;
+      [key: string]: unknown;
+    },
+  ): Promise<CreateLogResult>;
+
+  updateCallLog(
+    params: ConnectorCallContext & {
+      existingCallLog: { thirdPartyLogId: string; sessionId: string; contactId: string | null };
+      callLog: CallLogRecord;
+      subject: string;
+      note?: string;
+      recordingLink?: string;
+      startTime?: string;
+      duration?: number | 'pending';
+      result?: string;
+      aiNote?: string;
+      transcript?: string;
+      additionalSubmission?: Record<string, unknown>;
+      composedLogDetails: string;
+    },
+  ): Promise<ConnectorResult & { updatedNote?: string }>;
+
+  getCallLog(
+    params: ConnectorCallContext & { callLogId: string; contactId: string | null },
+  ): Promise<
+    ConnectorResult & {
+      callLogInfo?: {
+        subject?: string;
+        note?: string;
+        fullBody?: string;
+        contactName?: string;
+        fullLogResponse?: Record<string, unknown>;
+        [key: string]: unknown;
+      };
+    }
+  >;
+
+  createMessageLog(
+    params: ConnectorCallContext &
+      MediaLinks & {
+        contactInfo: ContactInfo;
+        /** The newest message of the write (App Connect's per-message parameter). */
+        message: RingCentralMessage;
+        /** Every message this write adds to the digest, oldest first. */
+        messages: RingCentralMessage[];
+        additionalSubmission?: Record<string, unknown>;
+        /** The complete digest body in the connector's logFormat; empty for 'custom'. */
+        composedLogDetails: string;
+        /** Subject of the digest activity, composed by the core. */
+        subject: string;
+        /** Shared SMS threads only. */
+        sharedSMSLogContent?: SharedSmsLogContent;
+      },
+  ): Promise<CreateLogResult>;
+
+  updateMessageLog(
+    params: ConnectorCallContext &
+      MediaLinks & {
+        contactInfo: ContactInfo;
+        existingMessageLog: { thirdPartyLogId: string };
+        message: RingCentralMessage;
+        messages: RingCentralMessage[];
+        additionalSubmission?: Record<string, unknown>;
+        composedLogDetails: string;
+        subject: string;
+        sharedSMSLogContent?: SharedSmsLogContent;
+      },
+  ): Promise<ConnectorResult>;
+}

@@ -1,0 +1,42 @@
+import { Column, CreateDateColumn, Entity, PrimaryColumn, UpdateDateColumn } from 'typeorm';
+
+/** A CRM user who logged in through App Connect. */
+@Entity('users')
+export class UserEntity {
+  /** `${platform}-${crmUserId}` */
+  @PrimaryColumn({ type: 'varchar', length: 255 })
+  id: string;
+
+  @Column({ type: 'varchar', length: 64 })
+  platform: string;
+
+  @Column({ type: 'varchar', length: 255 })
+  crmUserId: string;
+
+  @Column({ type: 'varchar', length: 255 })
+  name: string;
+
+  @Column({ type: 'varchar', length: 255, nullable: true })
+  hostname: string | null;
+
+  /** IANA zone name (Asia/Tokyo) or a fixed offset (+09:00). */
+  @Column({ type: 'varchar', length: 64, default: 'UTC' })
+  timezone: string;
+
+  /** CRM credentials, encrypted with a key derived from the server secret. Null after logout. */
+  @Column({ type: 'text', nullable: true })
+  credentials: string | null;
+
+  /** Raised on logout so JWTs issued before it stop working. */
+  @Column({ type: 'integer', default: 1 })
+  sessionVersion: number;
+
+  @Column({ type: 'simple-json', nullable: true })
+  platformAdditionalInfo: Record<string, unknown> | null;
+
+  @CreateDateColumn()
+  createdAt: Date;
+
+  @UpdateDateColumn()
+  updatedAt: Date;
+}

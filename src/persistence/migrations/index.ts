@@ -1,0 +1,5 @@
+import { LocalCrmSchema1763700000100 } from '../../connectors/local/local-crm-schema.migration.js';
+import { InitialSchema1763700000000 } from './1763700000000-initial-schema.js';
+
+/** Every migration, oldest first. Listed explicitly so the build and the tests load the same set. */
+export const MIGRATIONS = [InitialSchema1763700000000, LocalCrmSchema1763700000100];

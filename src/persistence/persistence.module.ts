@@ -1,0 +1,32 @@
+import { Global, Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { AppConfig } from '../config/app-config.js';
+import { dataSourceOptions, initializeDataSource } from './data-source-options.js';
+import { CallLogEntity } from './entities/call-log.entity.js';
+import { MessageDigestEntity } from './entities/message-digest.entity.js';
+import { MessageLogEntity } from './entities/message-log.entity.js';
+import { UserEntity } from './entities/user.entity.js';
+import { UsersRepository } from './repositories/users.repository.js';
+
+const CORE_ENTITIES = [UserEntity, CallLogEntity, MessageLogEntity, MessageDigestEntity];
+const REPOSITORIES = [UsersRepository];
+
+@Global()
+@Module({
+  imports: [
+    TypeOrmModule.forRootAsync({
+      inject: [AppConfig],
+      useFactory: (config: AppConfig) => ({
+        ...dataSourceOptions(config),
+        // Feature modules (the local CRM) register their own entities with forFeature.
+        autoLoadEntities: true,
+        migrationsRun: false,
+      }),
+      dataSourceFactory: async (options) => initializeDataSource(options!),
+    }),
+    TypeOrmModule.forFeature(CORE_ENTITIES),
+  ],
+  providers: REPOSITORIES,
+  exports: [TypeOrmModule, ...REPOSITORIES],
+})
+export class PersistenceModule {}
