@@ -7,6 +7,8 @@ import { AppValidationPipe } from './common/app-validation.pipe.js';
 import { AppConfig, loadAppConfig } from './config/app-config.js';
 import { ConfigModule } from './config/config.module.js';
 import { ConnectorsModule } from './connectors/connectors.module.js';
+import { ContactsModule } from './contacts/contacts.module.js';
+import { LoggingModule } from './logging/logging.module.js';
 import { loggerOptions } from './logging-setup.js';
 import { ManifestModule } from './manifest/manifest.module.js';
 import { PersistenceModule } from './persistence/persistence.module.js';
@@ -24,6 +26,8 @@ export class AppModule {
         ConnectorsModule,
         AuthModule,
         ManifestModule,
+        ContactsModule,
+        LoggingModule,
       ],
       providers: [
         // As APP_* providers, tests built on the testing module run the production pipeline.
