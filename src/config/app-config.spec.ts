@@ -1,0 +1,38 @@
+import { loadAppConfig } from './app-config.js';
+
+describe('loadAppConfig', () => {
+  it('applies the documented defaults', () => {
+    const config = loadAppConfig({});
+    expect(config).toMatchObject({ PORT: 6066, DATABASE_URL: 'sqlite:./data/app-connect.sqlite', NODE_ENV: 'development' });
+    expect(config.usesDevelopmentSecret).toBe(true);
+    expect([...config.localCrmApiKeys.keys()]).toEqual(['demo']);
+  });
+
+  it('names every bad variable in one error', () => {
+    let message = '';
+    try {
+      loadAppConfig({ PORT: 'abc', DATABASE_URL: 'mysql://x', LOCAL_CRM_LOG_FORMAT: 'pdf' });
+    } catch (error) {
+      message = String(error);
+    }
+    expect(message).toContain('PORT');
+    expect(message).toContain('DATABASE_URL');
+    expect(message).toContain('LOCAL_CRM_LOG_FORMAT');
+  });
+
+  it('refuses production without a server secret', () => {
+    expect(() => loadAppConfig({ NODE_ENV: 'production' })).toThrow(/APP_SERVER_SECRET_KEY/);
+    expect(() => loadAppConfig({ NODE_ENV: 'production', APP_SERVER_SECRET_KEY: 'short' })).toThrow(/at least 32/);
+    expect(loadAppConfig({ NODE_ENV: 'production', APP_SERVER_SECRET_KEY: 'x'.repeat(40) }).isProduction).toBe(true);
+  });
+
+  it('has no demo key in production unless configured', () => {
+    const config = loadAppConfig({ NODE_ENV: 'production', APP_SERVER_SECRET_KEY: 'x'.repeat(40) });
+    expect(config.localCrmApiKeys.size).toBe(0);
+    const configured = loadAppConfig({ LOCAL_CRM_API_KEYS: 'k1=Alice, k2' });
+    expect([...configured.localCrmApiKeys.entries()]).toEqual([
+      ['k1', 'Alice'],
+      ['k2', 'Local CRM user'],
+    ]);
+  });
+});
