@@ -4,6 +4,8 @@ import { ReturnMessage, success } from '../common/return-message.js';
 import { normaliseTimezone } from '../common/timezone.js';
 import { ConnectorRegistry } from '../connectors/connector-registry.service.js';
 import type {
+  AuthType,
+  ConnectorManifest,
   ConnectorUser,
   CrmConnector,
   CrmCredentials,
@@ -21,6 +23,12 @@ export interface LoginResult {
   returnMessage: ReturnMessage;
 }
 
+/** Decrypted credentials with the encrypted value they were read from. */
+interface HeldCredentials {
+  credentials: CrmCredentials;
+  stored: string;
+}
+
 /** Refresh OAuth tokens this long before they expire. */
 const REFRESH_MARGIN_MS = 60_000;
 
@@ -28,7 +36,7 @@ const REFRESH_MARGIN_MS = 60_000;
 export class AuthService {
   private readonly logger = new Logger(AuthService.name);
   /** One refresh in flight per user; concurrent requests wait for it. */
-  private readonly refreshes = new Map<string, Promise<CrmCredentials>>();
+  private readonly refreshes = new Map<string, Promise<HeldCredentials>>();
 
   constructor(
     private readonly connectors: ConnectorRegistry,
@@ -44,7 +52,7 @@ export class AuthService {
     additionalInfo?: Record<string, unknown>;
   }): Promise<LoginResult> {
     const connector = this.connectors.get(params.platform);
-    if (connector.manifest.authType !== 'apiKey') {
+    if (!supportsAuthType(connector.manifest, 'apiKey')) {
       throw AppException.invalidRequest(
         `Platform "${params.platform}" signs in with OAuth; use /oauth-callback instead of /apiKeyLogin.`,
         ['platform'],
@@ -66,7 +74,7 @@ export class AuthService {
     redirectUri?: string;
   }): Promise<LoginResult> {
     const connector = this.connectors.get(params.platform);
-    if (connector.manifest.authType !== 'oauth' || !connector.exchangeAuthorizationCode) {
+    if (!supportsAuthType(connector.manifest, 'oauth') || !connector.exchangeAuthorizationCode) {
       throw AppException.invalidRequest(`Platform "${params.platform}" does not sign in with OAuth.`, ['platform']);
     }
     const tokens = await connector.exchangeAuthorizationCode(params);
@@ -90,38 +98,50 @@ export class AuthService {
       throw AppException.sessionInvalid('Session revoked: please log in again.');
     }
     const connector = this.connectors.get(user.platform);
-    let credentials = this.decrypt(user);
-    if (credentials.expiresAt !== undefined && credentials.expiresAt - Date.now() < REFRESH_MARGIN_MS) {
-      credentials = await this.refresh(user, connector);
+    // What this session holds: a refresh for it is needed only while the stored
+    // credentials are still these (another request may have refreshed them already).
+    let held = { credentials: this.decrypt(user), stored: user.credentials };
+    const { expiresAt } = held.credentials;
+    if (expiresAt !== undefined && expiresAt - Date.now() < REFRESH_MARGIN_MS) {
+      held = await this.refresh(user, connector, held.stored);
     }
+    const { credentials } = held;
     return {
       user,
       connector,
       context: {
         user: toConnectorUser(user),
         authHeader: connector.getAuthHeader(credentials),
-        ...(connector.refreshAccessToken
+        // API-key users of a connector that also offers OAuth have nothing to refresh.
+        ...(connector.refreshAccessToken && credentials.refreshToken
           ? {
-              refreshAuthHeader: async () =>
-                connector.getAuthHeader(await this.refresh(user, connector)),
+              refreshAuthHeader: async () => {
+                held = await this.refresh(user, connector, held.stored);
+                return connector.getAuthHeader(held.credentials);
+              },
             }
           : {}),
       },
     };
   }
 
-  /** Refreshes a user's OAuth tokens; concurrent callers for one user share one refresh. */
-  private refresh(user: UserEntity, connector: CrmConnector): Promise<CrmCredentials> {
+  /**
+   * Refreshes a user's OAuth tokens. Concurrent callers for one user share one refresh,
+   * and a caller whose `stale` credentials were already replaced gets the newer ones
+   * without another call to the CRM.
+   */
+  private refresh(user: UserEntity, connector: CrmConnector, stale: string): Promise<HeldCredentials> {
     const inFlight = this.refreshes.get(user.id);
     if (inFlight) return inFlight;
     const refresh = (async () => {
-      // Another request may have refreshed since this one loaded the user.
-      const current = (await this.users.findById(user.id)) ?? user;
-      const credentials = this.decrypt(current);
-      if (credentials.expiresAt !== undefined && credentials.expiresAt - Date.now() >= REFRESH_MARGIN_MS
-        && current.credentials !== user.credentials) {
-        return credentials;
+      const current = await this.users.findById(user.id);
+      if (!current?.credentials) {
+        throw AppException.sessionInvalid('Session revoked: please log in again.');
       }
+      const credentials = this.decrypt(current);
+      const replaced = current.credentials !== stale;
+      const fresh = credentials.expiresAt === undefined || credentials.expiresAt - Date.now() >= REFRESH_MARGIN_MS;
+      if (replaced && fresh) return { credentials, stored: current.credentials };
       if (!credentials.refreshToken || !connector.refreshAccessToken) {
         throw AppException.crmAuthorizationFailed(user.platform, 'CRM session expired: please log in again.');
       }
@@ -133,11 +153,10 @@ export class AuthService {
         ...tokens,
         refreshToken: tokens.refreshToken ?? credentials.refreshToken,
       };
-      const encrypted = this.cipher.encrypt(refreshed);
-      await this.users.updateCredentials(user.id, encrypted);
-      user.credentials = encrypted;
+      const stored = this.cipher.encrypt(refreshed);
+      await this.users.updateCredentials(user.id, stored);
       this.logger.log(`Refreshed ${user.platform} tokens for ${user.id}`);
-      return refreshed;
+      return { credentials: refreshed, stored };
     })().finally(() => this.refreshes.delete(user.id));
     this.refreshes.set(user.id, refresh);
     return refresh;
@@ -183,6 +202,11 @@ export class AuthService {
       returnMessage: userInfo.returnMessage ?? success('Connected successfully.'),
     };
   }
+}
+
+/** A connector signs in with its authType and any additionalAuthTypes. */
+export function supportsAuthType(manifest: ConnectorManifest, type: AuthType): boolean {
+  return manifest.authType === type || (manifest.additionalAuthTypes ?? []).includes(type);
 }
 
 export function toConnectorUser(user: UserEntity): ConnectorUser {

@@ -55,6 +55,16 @@ export class AppConfig {
   @Matches(/^[a-z_][a-z0-9_]*$/, { message: 'DATABASE_SCHEMA must be a lower-case SQL identifier' })
   DATABASE_SCHEMA?: string;
 
+  /**
+   * PostgreSQL only: connections per instance. A digest write holds one (with its advisory
+   * lock) for the length of its CRM call, so this bounds concurrent digest writes.
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(2)
+  @Max(500)
+  DATABASE_POOL_SIZE = 20;
+
   /** Signs session JWTs and derives the key that encrypts CRM credentials at rest. */
   @ValidateIf((config: AppConfig) => config.NODE_ENV === 'production')
   @IsString({ message: 'APP_SERVER_SECRET_KEY is required when NODE_ENV=production' })
@@ -91,8 +101,10 @@ export class AppConfig {
   @IsIn(['true', 'false'])
   LOCAL_CRM_SEED_DEMO = 'true';
 
+  /** When set, every Pipedrive API request goes here whatever the user's company domain (tests, proxies). */
+  @IsOptional()
   @IsUrl({ require_tld: false, protocols: ['http', 'https'] })
-  PIPEDRIVE_API_BASE_URL = 'https://api.pipedrive.com';
+  PIPEDRIVE_API_BASE_URL?: string;
 
   @IsUrl({ require_tld: false, protocols: ['http', 'https'] })
   PIPEDRIVE_OAUTH_BASE_URL = 'https://oauth.pipedrive.com';

@@ -2,9 +2,10 @@ import { Global, Module } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
 import { ConnectorRegistry } from './connector-registry.service.js';
 import { LocalCrmModule } from './local/local-crm.module.js';
+import { PipedriveModule } from './pipedrive/pipedrive.module.js';
 
 /** Every CRM is one module in this list; the registry finds its @Connector() provider. */
-const CRM_MODULES = [LocalCrmModule];
+const CRM_MODULES = [LocalCrmModule, PipedriveModule];
 
 @Global()
 @Module({

@@ -90,6 +90,8 @@ export interface AdditionalField {
 export interface ConnectorManifest {
   displayName: string;
   authType: AuthType;
+  /** Further sign-in ways the CRM also accepts (Pipedrive: OAuth, and personal API tokens). */
+  additionalAuthTypes?: AuthType[];
   logFormat: LogFormat;
   contactTypes?: string[];
   page: {

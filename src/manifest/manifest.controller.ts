@@ -37,7 +37,10 @@ export class ManifestController {
           {
             name: connector.name,
             displayName: connector.manifest.displayName,
-            auth: { type: connector.manifest.authType },
+            auth: {
+              type: connector.manifest.authType,
+              additionalTypes: connector.manifest.additionalAuthTypes ?? [],
+            },
             logFormat: connector.manifest.logFormat,
             contactTypes: connector.manifest.contactTypes ?? [],
             page: connector.manifest.page,

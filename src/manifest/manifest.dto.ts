@@ -28,8 +28,15 @@ class ManifestPagesDto {
 }
 
 class AuthInfoDto {
-  @ApiProperty({ enum: ['apiKey', 'oauth'] })
+  @ApiProperty({ enum: ['apiKey', 'oauth'], description: 'The primary way to sign in.' })
   type: string;
+
+  @ApiProperty({
+    enum: ['apiKey', 'oauth'],
+    isArray: true,
+    description: 'Other ways the platform accepts, e.g. Pipedrive: OAuth, and a personal API token via /apiKeyLogin.',
+  })
+  additionalTypes: string[];
 }
 
 export class PlatformManifestDto {

@@ -6,7 +6,7 @@ import { MIGRATIONS } from './migrations/index.js';
 
 /** TypeORM options for the configured store: a SQLite file by default, PostgreSQL for several instances. */
 export function dataSourceOptions(
-  config: Pick<AppConfig, 'DATABASE_URL' | 'DATABASE_SCHEMA'>,
+  config: Pick<AppConfig, 'DATABASE_URL' | 'DATABASE_SCHEMA' | 'DATABASE_POOL_SIZE'>,
 ): DataSourceOptions {
   const common = { migrations: MIGRATIONS, migrationsRun: true, synchronize: false } as const;
   if (config.DATABASE_URL.startsWith('sqlite:')) {
@@ -30,7 +30,7 @@ export function dataSourceOptions(
     url: config.DATABASE_URL,
     schema: config.DATABASE_SCHEMA,
     extra: {
-      max: 10,
+      max: config.DATABASE_POOL_SIZE,
       ...(config.DATABASE_SCHEMA ? { options: `-c search_path=${config.DATABASE_SCHEMA}` } : {}),
     },
   };

@@ -3,13 +3,19 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { AppConfig } from '../config/app-config.js';
 import { dataSourceOptions, initializeDataSource } from './data-source-options.js';
 import { CallLogEntity } from './entities/call-log.entity.js';
+import { ContactCacheEntity } from './entities/contact-cache.entity.js';
 import { MessageDigestEntity } from './entities/message-digest.entity.js';
 import { MessageLogEntity } from './entities/message-log.entity.js';
 import { UserEntity } from './entities/user.entity.js';
+import { CallLogsRepository } from './repositories/call-logs.repository.js';
+import { ContactCacheRepository } from './repositories/contact-cache.repository.js';
 import { UsersRepository } from './repositories/users.repository.js';
+import { MessageDigestsRepository } from './repositories/message-digests.repository.js';
+import { MessageLogsRepository } from './repositories/message-logs.repository.js';
+import { KeyedLockService } from './keyed-lock.service.js';
 
-const CORE_ENTITIES = [UserEntity, CallLogEntity, MessageLogEntity, MessageDigestEntity];
-const REPOSITORIES = [UsersRepository];
+const CORE_ENTITIES = [UserEntity, CallLogEntity, MessageLogEntity, MessageDigestEntity, ContactCacheEntity];
+const REPOSITORIES = [UsersRepository, CallLogsRepository, MessageLogsRepository, MessageDigestsRepository, KeyedLockService, ContactCacheRepository];
 
 @Global()
 @Module({

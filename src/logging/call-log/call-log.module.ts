@@ -1,5 +1,10 @@
 import { Module } from '@nestjs/common';
+import { CallLogController } from './call-log.controller.js';
+import { CallLogService } from './call-log.service.js';
 
 /** /callLog: one CRM activity per RingCentral call session. */
-@Module({})
+@Module({
+  controllers: [CallLogController],
+  providers: [CallLogService],
+})
 export class CallLogModule {}

@@ -32,7 +32,8 @@ export function columns(queryRunner: QueryRunner) {
     }),
     timestamp: (name: string): TableColumnOptions => ({
       name,
-      type: postgres ? 'timestamp' : 'datetime',
+      // timestamptz: instances in different zones read the same instant back.
+      type: postgres ? 'timestamptz' : 'datetime',
       default: postgres ? 'now()' : "(datetime('now'))",
     }),
   };

@@ -1,0 +1,44 @@
+import { Injectable, OnModuleDestroy } from '@nestjs/common';
+import axios from 'axios';
+import axiosRetry from 'axios-retry';
+import http from 'node:http';
+import https from 'node:https';
+import { AppConfig } from '../../config/app-config.js';
+import { CrmHttpClient, type CrmHttpClientOptions } from './crm-http.client.js';
+
+/** Responses larger than this are refused; no CRM answer we read comes close. */
+const MAX_RESPONSE_BYTES = 10 * 1024 * 1024;
+
+/**
+ * Builds one CrmHttpClient per connector. The keep-alive agents are shared by every
+ * connector, so connections to a CRM are reused across users and requests.
+ */
+@Injectable()
+export class CrmHttpClientFactory implements OnModuleDestroy {
+  private readonly httpAgent = new http.Agent({ keepAlive: true, maxSockets: 64 });
+  private readonly httpsAgent = new https.Agent({ keepAlive: true, maxSockets: 64 });
+
+  constructor(private readonly config: AppConfig) {}
+
+  create(options: CrmHttpClientOptions): CrmHttpClient {
+    const instance = axios.create({
+      timeout: this.config.CRM_HTTP_TIMEOUT_MS,
+      httpAgent: this.httpAgent,
+      httpsAgent: this.httpsAgent,
+      // A redirect would carry custom auth headers (x-api-token) to another host.
+      maxRedirects: 0,
+      maxContentLength: MAX_RESPONSE_BYTES,
+      headers: { Accept: 'application/json', 'User-Agent': 'app-connect-crm-server' },
+    });
+    axiosRetry(instance, { retries: this.config.CRM_HTTP_MAX_RETRIES });
+    return new CrmHttpClient(instance, options, {
+      timeoutMs: this.config.CRM_HTTP_TIMEOUT_MS,
+      maxRetries: this.config.CRM_HTTP_MAX_RETRIES,
+    });
+  }
+
+  onModuleDestroy(): void {
+    this.httpAgent.destroy();
+    this.httpsAgent.destroy();
+  }
+}

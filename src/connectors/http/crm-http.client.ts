@@ -1,0 +1,243 @@
+import { Logger } from '@nestjs/common';
+import { AxiosError, type AxiosInstance, type AxiosResponse } from 'axios';
+import { isNetworkError } from 'axios-retry';
+import { AppException } from '../../common/app.exception.js';
+import { backoffDelayMs, rateLimitWaitMs, withJitter } from './retry-delay.js';
+
+export type CrmHttpMethod = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+/** Methods that may be repeated after a 5xx or a network error without side effects. */
+const IDEMPOTENT_METHODS: ReadonlySet<CrmHttpMethod> = new Set(['GET', 'HEAD', 'PUT', 'DELETE']);
+
+/** How a connector authenticates one request; the client never logs any of it. */
+export interface CrmRequestAuth {
+  /** The connector's own auth value for the user (CrmConnector.getAuthHeader). */
+  authHeader: string;
+  /** Turns the auth value into request headers. */
+  toHeaders(authHeader: string): Record<string, string>;
+  /**
+   * OAuth: called once after a 401, with the auth value that was refused, for a fresh
+   * one; the request is then repeated once.
+   */
+  refresh?: (rejectedAuthHeader: string) => Promise<string>;
+}
+
+export interface CrmRequest {
+  method: CrmHttpMethod;
+  /** Absolute URL. Credentials never go in it: its path is logged. */
+  url: string;
+  params?: Record<string, string | number | boolean | undefined>;
+  /** JSON body, or URLSearchParams for a form body. */
+  data?: unknown;
+  headers?: Record<string, string>;
+  auth?: CrmRequestAuth;
+  /**
+   * Whether repeating the request after a 5xx or network error is harmless. Defaults
+   * to true for GET/HEAD/PUT/DELETE; set it on a PATCH that replaces fields wholesale.
+   * A 429 is always retried: the CRM did not process the request.
+   */
+  idempotent?: boolean;
+}
+
+export interface CrmResponse<T> {
+  status: number;
+  data: T;
+  /** Rate-limit headers of the final response, for extraDataTracking. */
+  rateLimit: { limit?: string; remaining?: string; reset?: string };
+}
+
+export interface CrmHttpClientOptions {
+  /** Connector name, used in errors (AppException platform) and logs. */
+  platform: string;
+  /** Human name used in error messages ("Pipedrive did not answer ..."). */
+  displayName: string;
+  /** Pulls the CRM's own error message out of an error response body. */
+  errorMessage?: (body: unknown) => string | undefined;
+  /** Longest rate-limit wait accepted before giving up instead; default 30 s. */
+  maxRetryWaitMs?: number;
+  /** First backoff step for 5xx and network errors; default 250 ms. */
+  baseDelayMs?: number;
+}
+
+export interface CrmHttpLimits {
+  timeoutMs: number;
+  maxRetries: number;
+}
+
+/**
+ * One CRM's HTTP client: timeouts, keep-alive, bounded retries with jitter (429
+ * always, honouring Retry-After or the rate-limit reset header; 5xx and network
+ * errors only where repeating is safe), one credential refresh on a 401, and CRM
+ * errors turned into AppException with the CRM's own message. Request headers,
+ * bodies and query strings are never logged: they carry tokens and personal data.
+ */
+export class CrmHttpClient {
+  private readonly logger: Logger;
+  private readonly maxRetryWaitMs: number;
+  private readonly baseDelayMs: number;
+
+  constructor(
+    private readonly axios: AxiosInstance,
+    private readonly options: CrmHttpClientOptions,
+    private readonly limits: CrmHttpLimits,
+  ) {
+    this.logger = new Logger(`CrmHttpClient:${options.platform}`);
+    this.maxRetryWaitMs = options.maxRetryWaitMs ?? 30_000;
+    this.baseDelayMs = options.baseDelayMs ?? 250;
+  }
+
+  async request<T>(request: CrmRequest): Promise<CrmResponse<T>> {
+    let authHeader = request.auth?.authHeader;
+    let refreshed = false;
+    for (;;) {
+      try {
+        const response = await this.send<T>(request, authHeader);
+        return {
+          status: response.status,
+          data: response.data,
+          rateLimit: {
+            limit: header(response, 'x-ratelimit-limit'),
+            remaining: header(response, 'x-ratelimit-remaining'),
+            reset: header(response, 'x-ratelimit-reset'),
+          },
+        };
+      } catch (error) {
+        if (
+          error instanceof AxiosError &&
+          error.response?.status === 401 &&
+          request.auth?.refresh &&
+          !refreshed
+        ) {
+          refreshed = true;
+          this.logger.log(`${this.describe(request)} answered 401; refreshing the credentials once`);
+          authHeader = await request.auth.refresh(authHeader ?? '');
+          continue;
+        }
+        throw this.toAppException(error, request);
+      }
+    }
+  }
+
+  private send<T>(request: CrmRequest, authHeader: string | undefined): Promise<AxiosResponse<T>> {
+    const idempotent = request.idempotent ?? IDEMPOTENT_METHODS.has(request.method);
+    return this.axios.request<T>({
+      method: request.method,
+      url: request.url,
+      params: request.params,
+      data: request.data,
+      headers: {
+        ...request.headers,
+        ...(request.auth && authHeader !== undefined ? request.auth.toHeaders(authHeader) : {}),
+      },
+      'axios-retry': {
+        retries: this.limits.maxRetries,
+        shouldResetTimeout: true,
+        retryCondition: (error) => this.shouldRetry(error, idempotent),
+        retryDelay: (retryNumber, error) => this.retryDelay(retryNumber, error, request),
+      },
+    });
+  }
+
+  private shouldRetry(error: AxiosError, idempotent: boolean): boolean {
+    const status = error.response?.status;
+    if (status === 429) return (this.serverWait(error) ?? 0) <= this.maxRetryWaitMs;
+    if (!idempotent) return false;
+    if (status !== undefined) return status >= 500 && status <= 599;
+    // Timeouts are not repeated: the caller already waited the whole timeout once.
+    return isNetworkError(error);
+  }
+
+  private retryDelay(retryNumber: number, error: AxiosError, request: CrmRequest): number {
+    const wait = this.serverWait(error);
+    const delay = wait !== undefined ? withJitter(wait) : backoffDelayMs(retryNumber, this.baseDelayMs);
+    this.logger.warn(
+      `${this.describe(request)} answered ${error.response?.status ?? error.code}; ` +
+        `retry ${retryNumber}/${this.limits.maxRetries} in ${delay} ms`,
+    );
+    return delay;
+  }
+
+  /** The wait the CRM asked for on a 429 or 503, if it said. */
+  private serverWait(error: AxiosError): number | undefined {
+    const status = error.response?.status;
+    if (status !== 429 && status !== 503) return undefined;
+    return rateLimitWaitMs(error.response!.headers as Record<string, string | undefined>);
+  }
+
+  private toAppException(error: unknown, request: CrmRequest): unknown {
+    if (!(error instanceof AxiosError)) return error;
+    const { platform, displayName } = this.options;
+    const response = error.response;
+    if (response) {
+      const crmMessage = this.crmMessage(response.data);
+      this.logger.warn(`${this.describe(request)} failed with HTTP ${response.status}`);
+      if (response.status === 401) {
+        return AppException.crmAuthorizationFailed(
+          platform,
+          crmMessage ?? `${displayName} rejected the stored credentials. Please log in again.`,
+        );
+      }
+      if (response.status === 429) {
+        return AppException.crmRequestFailed(
+          platform,
+          crmMessage ?? `${displayName} rate limit reached. Please try again later.`,
+          429,
+        );
+      }
+      return AppException.crmRequestFailed(
+        platform,
+        crmMessage ?? `${displayName} answered HTTP ${response.status}.`,
+        response.status,
+      );
+    }
+    this.logger.warn(`${this.describe(request)} failed: ${error.code ?? 'no response'}`);
+    if (error.code === AxiosError.ECONNABORTED || error.code === AxiosError.ETIMEDOUT) {
+      return AppException.crmRequestFailed(
+        platform,
+        `${displayName} did not answer within ${this.limits.timeoutMs} ms.`,
+        504,
+      );
+    }
+    return AppException.crmRequestFailed(
+      platform,
+      `${displayName} could not be reached (${error.code ?? 'network error'}).`,
+      502,
+    );
+  }
+
+  private crmMessage(body: unknown): string | undefined {
+    const message = this.options.errorMessage?.(body) ?? defaultErrorMessage(body);
+    return message ? message.slice(0, 500) : undefined;
+  }
+
+  /** Method and path only: query strings may hold phone numbers or, for some CRMs, tokens. */
+  private describe(request: CrmRequest): string {
+    let path: string;
+    try {
+      path = new URL(request.url).pathname;
+    } catch {
+      path = '<invalid url>';
+    }
+    return `${this.options.platform} ${request.method} ${path}`;
+  }
+}
+
+function header(response: AxiosResponse, name: string): string | undefined {
+  const value: unknown = response.headers[name];
+  return value === undefined || value === null ? undefined : String(value);
+}
+
+/** The usual places a JSON API puts its error text. */
+export function defaultErrorMessage(body: unknown): string | undefined {
+  if (typeof body === 'string') return body.trim() || undefined;
+  if (!body || typeof body !== 'object') return undefined;
+  const record = body as Record<string, unknown>;
+  for (const key of ['error_description', 'message', 'error', 'detail', 'title']) {
+    const value = record[key];
+    if (typeof value === 'string' && value.trim()) return value.trim();
+    if (value && typeof value === 'object' && typeof (value as Record<string, unknown>).message === 'string') {
+      return String((value as Record<string, unknown>).message);
+    }
+  }
+  return undefined;
+}

@@ -1,0 +1,309 @@
+import { Injectable } from '@nestjs/common';
+import { AppErrorCode, AppException } from '../../common/app.exception.js';
+import { danger, success } from '../../common/return-message.js';
+import { Connector } from '../connector.decorator.js';
+import type {
+  ConnectorCallContext,
+  ConnectorManifest,
+  ContactInfo,
+  CrmConnector,
+  CrmCredentials,
+  OAuthTokens,
+  UserInfoResult,
+} from '../crm-connector.interface.js';
+import type { CrmResponse } from '../http/crm-http.client.js';
+import { TtlCache } from '../http/ttl-cache.js';
+import {
+  API_TOKEN_PREFIX,
+  BEARER_PREFIX,
+  PIPEDRIVE_DISPLAY_NAME,
+  PIPEDRIVE_PLATFORM,
+  PipedriveApiClient,
+  type PipedriveCall,
+} from './pipedrive-api.client.js';
+import {
+  callActivityTypeKey,
+  DEALS_FIELD,
+  dealOrLead,
+  LEADS_FIELD,
+  numericId,
+  phoneSearchTerms,
+  smsActivityTypeKey,
+  toContactInfo,
+  toDuration,
+  toUtcDue,
+} from './pipedrive.mapping.js';
+import type { PipedriveActivityInput, PipedriveActivityType, PipedriveTokenResponse } from './pipedrive.types.js';
+
+type Params<K extends keyof CrmConnector> = CrmConnector[K] extends ((params: infer P) => unknown) | undefined ? P : never;
+
+/** Activity types change rarely; an admin's edit shows up within this time. */
+const LOOKUP_TTL_MS = 10 * 60_000;
+/** Deals and leads are fetched for at most this many matched persons. */
+const MAX_MATCHED_PERSONS = 10;
+
+const associationFields = [
+  { const: DEALS_FIELD, title: 'Deal', type: 'selection' as const, contactDependent: true },
+  { const: LEADS_FIELD, title: 'Lead', type: 'selection' as const, contactDependent: true },
+];
+
+/**
+ * Pipedrive over its REST API: persons, activities (calls and message digests as
+ * activities with an HTML note), deals and leads. Signs in with OAuth 2 or a
+ * personal API token. Stateless: every user-specific value arrives with the call;
+ * the only state is a short-lived cache of each account's activity types.
+ */
+@Connector()
+@Injectable()
+export class PipedriveConnector implements CrmConnector {
+  readonly name = PIPEDRIVE_PLATFORM;
+  readonly manifest: ConnectorManifest = {
+    displayName: PIPEDRIVE_DISPLAY_NAME,
+    authType: 'oauth',
+    additionalAuthTypes: ['apiKey'],
+    logFormat: 'text/html',
+    contactTypes: ['Contact'],
+    page: {
+      callLog: { additionalFields: associationFields },
+      messageLog: { additionalFields: associationFields },
+    },
+  };
+
+  private readonly activityTypesCache = new TtlCache<PipedriveActivityType[]>(LOOKUP_TTL_MS);
+
+  constructor(private readonly api: PipedriveApiClient) {}
+
+  getAuthHeader(credentials: CrmCredentials): string {
+    return credentials.accessToken
+      ? `${BEARER_PREFIX}${credentials.accessToken}`
+      : `${API_TOKEN_PREFIX}${credentials.apiKey ?? ''}`;
+  }
+
+  async getUserInfo({ apiKey, authHeader, hostname }: Params<'getUserInfo'>): Promise<UserInfoResult> {
+    const header = authHeader ?? (apiKey ? `${API_TOKEN_PREFIX}${apiKey}` : undefined);
+    if (!header) return { successful: false, returnMessage: danger('A Pipedrive API token is required.') };
+    try {
+      const me = await this.api.me({ authHeader: header, hostname });
+      return {
+        successful: true,
+        platformUserInfo: {
+          id: String(me.id),
+          name: me.name,
+          ...(me.timezone_name ? { timezoneName: me.timezone_name } : {}),
+          ...(me.timezone_offset ? { timezoneOffset: me.timezone_offset } : {}),
+          platformAdditionalInfo: {
+            ...(me.company_id ? { companyId: me.company_id } : {}),
+            ...(me.company_domain ? { companyDomain: me.company_domain } : {}),
+          },
+        },
+        returnMessage: success('Connected to Pipedrive.'),
+      };
+    } catch (error) {
+      if (error instanceof AppException && error.code === AppErrorCode.CrmAuthorizationFailed) {
+        return { successful: false, returnMessage: danger(`Pipedrive did not accept these credentials: ${error.message}`) };
+      }
+      throw error;
+    }
+  }
+
+  async exchangeAuthorizationCode({ code, redirectUri }: Params<'exchangeAuthorizationCode'>): Promise<OAuthTokens> {
+    return toOAuthTokens(await this.api.exchangeAuthorizationCode(code, redirectUri));
+  }
+
+  async refreshAccessToken({ refreshToken }: Params<'refreshAccessToken'>): Promise<OAuthTokens> {
+    try {
+      return toOAuthTokens(await this.api.refreshAccessToken(refreshToken));
+    } catch (error) {
+      // A refused refresh token will not work later either: the user must sign in again.
+      if (error instanceof AppException && (error.details.status === 400 || error.details.status === 401)) {
+        throw AppException.crmAuthorizationFailed(
+          PIPEDRIVE_PLATFORM,
+          `Pipedrive refused to renew the session (${error.message}). Please log in again.`,
+        );
+      }
+      throw error;
+    }
+  }
+
+  async findContact(params: Params<'findContact'>) {
+    const call = this.call(params);
+    const results = await Promise.all(
+      phoneSearchTerms(params.phoneNumberForms).map((term) => this.api.searchPersonsByPhone(call, term)),
+    );
+    const persons = [...new Map(results.flat().map((person) => [person.id, person])).values()].slice(
+      0,
+      MAX_MATCHED_PERSONS,
+    );
+    const matchedContactInfo: ContactInfo[] = await Promise.all(
+      persons.map(async (person) => {
+        const [deals, leads] = await Promise.all([
+          this.api.openDealsOfPerson(call, person.id),
+          this.api.leadsOfPerson(call, person.id),
+        ]);
+        return toContactInfo(person, deals, leads, params.phoneNumber);
+      }),
+    );
+    return { successful: true, matchedContactInfo };
+  }
+
+  async createContact(params: Params<'createContact'>) {
+    const person = await this.api.createPerson(this.call(params), {
+      name: params.newContactName,
+      phone: params.phoneNumber,
+      ownerId: numericId(params.user.crmUserId),
+    });
+    return {
+      contactInfo: {
+        id: String(person.id),
+        name: person.name,
+        type: 'Contact',
+        phone: params.phoneNumber,
+        phoneNumber: params.phoneNumber,
+        isNewContact: true,
+        additionalInfo: { [DEALS_FIELD]: [], [LEADS_FIELD]: [] },
+      },
+      returnMessage: success(`Contact ${person.name} created in Pipedrive.`),
+    };
+  }
+
+  async createCallLog(params: Params<'createCallLog'>) {
+    const call = this.call(params);
+    const [types, links] = await Promise.all([
+      this.activityTypes(params, call),
+      this.personLinks(call, params.contactInfo, params.additionalSubmission),
+    ]);
+    const duration = toDuration(params.callLog.duration);
+    const response = await this.api.createActivity(call, {
+      subject: params.subject,
+      type: callActivityTypeKey(types),
+      owner_id: numericId(params.user.crmUserId),
+      note: params.composedLogDetails,
+      done: true,
+      ...toUtcDue(params.callLog.startTime),
+      ...(duration ? { duration } : {}),
+      ...links,
+    });
+    return {
+      logId: String(response.data.data.id),
+      returnMessage: success('Call logged to Pipedrive.'),
+      extraDataTracking: rateLimitTracking(response),
+    };
+  }
+
+  async updateCallLog(params: Params<'updateCallLog'>) {
+    const duration = toDuration(params.duration ?? params.callLog.duration);
+    const patch: PipedriveActivityInput = {
+      subject: params.subject,
+      note: params.composedLogDetails,
+      ...(duration ? { duration } : {}),
+      ...(params.startTime ? toUtcDue(params.startTime) : {}),
+      ...(params.additionalSubmission ? dealOrLead(params.additionalSubmission) : {}),
+    };
+    await this.api.updateActivity(this.call(params), params.existingCallLog.thirdPartyLogId, patch);
+    return { updatedNote: params.note ?? '', returnMessage: success('Call log updated in Pipedrive.') };
+  }
+
+  async getCallLog(params: Params<'getCallLog'>) {
+    const call = this.call(params);
+    const activity = await this.api.getActivity(call, params.callLogId);
+    const personId = activity.person_id ?? activity.participants?.find((p) => p.primary)?.person_id;
+    // The contact's name is a nicety: a deleted person must not hide the log itself.
+    const contactName = personId
+      ? await this.api.getPerson(call, personId).then(
+          (person) => person.name,
+          () => undefined,
+        )
+      : undefined;
+    return {
+      callLogInfo: {
+        subject: activity.subject,
+        fullBody: activity.note ?? '',
+        ...(contactName ? { contactName } : {}),
+        fullLogResponse: { ...activity },
+      },
+    };
+  }
+
+  async createMessageLog(params: Params<'createMessageLog'>) {
+    const call = this.call(params);
+    const [types, links] = await Promise.all([
+      this.activityTypes(params, call),
+      this.personLinks(call, params.contactInfo, params.additionalSubmission),
+    ]);
+    const first = params.messages[0] ?? params.message;
+    const response = await this.api.createActivity(call, {
+      subject: params.sharedSMSLogContent?.subject ?? params.subject,
+      type: smsActivityTypeKey(types),
+      owner_id: numericId(params.user.crmUserId),
+      note: params.sharedSMSLogContent?.body ?? params.composedLogDetails,
+      done: true,
+      ...toUtcDue(first?.creationTime),
+      ...links,
+    });
+    return {
+      logId: String(response.data.data.id),
+      returnMessage: success('Message logged to Pipedrive.'),
+      extraDataTracking: rateLimitTracking(response),
+    };
+  }
+
+  /** The core sends the complete digest body, so this is one PATCH and no read. */
+  async updateMessageLog(params: Params<'updateMessageLog'>) {
+    const response = await this.api.updateActivity(this.call(params), params.existingMessageLog.thirdPartyLogId, {
+      subject: params.sharedSMSLogContent?.subject ?? params.subject,
+      note: params.sharedSMSLogContent?.body ?? params.composedLogDetails,
+    });
+    return { returnMessage: success('Message log updated in Pipedrive.'), extraDataTracking: rateLimitTracking(response) };
+  }
+
+  private call(context: ConnectorCallContext): PipedriveCall {
+    const companyDomain = context.user.platformAdditionalInfo?.companyDomain;
+    return {
+      authHeader: context.authHeader,
+      ...(context.refreshAuthHeader ? { refreshAuthHeader: context.refreshAuthHeader } : {}),
+      hostname:
+        context.user.hostname ?? (typeof companyDomain === 'string' ? `${companyDomain}.pipedrive.com` : null),
+    };
+  }
+
+  private activityTypes(context: ConnectorCallContext, call: PipedriveCall): Promise<PipedriveActivityType[]> {
+    const companyId = context.user.platformAdditionalInfo?.companyId;
+    // Activity types belong to the company; users of one company share the entry.
+    const key = companyId !== undefined ? `company:${String(companyId)}` : `user:${context.user.id}`;
+    return this.activityTypesCache.get(key, () => this.api.activityTypes(call));
+  }
+
+  /** Person as participant, plus the organisation (the person's) and the chosen deal or lead. */
+  private async personLinks(
+    call: PipedriveCall,
+    contactInfo: ContactInfo,
+    additionalSubmission: Record<string, unknown> | undefined,
+  ): Promise<PipedriveActivityInput> {
+    const personId = numericId(contactInfo.id);
+    if (!personId) {
+      throw AppException.invalidRequest(`"${contactInfo.id}" is not a Pipedrive person id.`, ['contactId']);
+    }
+    const person = await this.api.getPerson(call, personId);
+    return {
+      participants: [{ person_id: personId, primary: true }],
+      ...(person.org_id ? { org_id: person.org_id } : {}),
+      ...dealOrLead(additionalSubmission),
+    };
+  }
+}
+
+function toOAuthTokens(token: PipedriveTokenResponse): OAuthTokens {
+  return {
+    accessToken: token.access_token,
+    ...(token.refresh_token ? { refreshToken: token.refresh_token } : {}),
+    ...(token.expires_in ? { expiresAt: Date.now() + token.expires_in * 1000 } : {}),
+  };
+}
+
+function rateLimitTracking(response: CrmResponse<unknown>): Record<string, unknown> {
+  return {
+    ratelimitRemaining: response.rateLimit.remaining,
+    ratelimitAmount: response.rateLimit.limit,
+    ratelimitReset: response.rateLimit.reset,
+  };
+}

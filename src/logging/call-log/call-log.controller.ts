@@ -1,0 +1,61 @@
+import { Body, Controller, Get, HttpCode, Patch, Post, Query } from '@nestjs/common';
+import { ApiBadRequestResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { CrmSession } from '../../auth/crm-session.js';
+import { RequiresSession, Session } from '../../auth/session.decorator.js';
+import { ErrorResponseDto } from '../../common/dto/error-response.dto.js';
+import { CallLogService } from './call-log.service.js';
+import { CallLogLookupQueryDto } from './dto/call-log-lookup.dto.js';
+import {
+  CallLogLookupResponseDto,
+  CallLogMutationResponseDto,
+  CallLogUpdateResponseDto,
+} from './dto/call-log-response.dto.js';
+import { CreateCallLogDto } from './dto/create-call-log.dto.js';
+import { UpdateCallLogDto } from './dto/update-call-log.dto.js';
+
+@ApiTags('Call Logs')
+@Controller('callLog')
+@RequiresSession()
+export class CallLogController {
+  constructor(private readonly callLogs: CallLogService) {}
+
+  @Post()
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Create a call log',
+    description:
+      'Creates one CRM activity per RingCentral call session and extension. A session already logged, or one without a contactId, answers successful:false with a warning and makes no CRM call.',
+    operationId: 'postCallLog',
+  })
+  @ApiOkResponse({ type: CallLogMutationResponseDto })
+  @ApiBadRequestResponse({ type: ErrorResponseDto, description: 'Malformed body; `fields` names what is wrong.' })
+  create(@Session() session: CrmSession, @Body() body: CreateCallLogDto): Promise<CallLogMutationResponseDto> {
+    return this.callLogs.create(session, body);
+  }
+
+  @Get()
+  @ApiOperation({
+    summary: 'Fetch existing call logs',
+    description:
+      'Answers up to five comma-separated session ids (further ids are ignored) with matched/logId; requireDetails=true adds the CRM view of each matched log.',
+    operationId: 'getCallLog',
+  })
+  @ApiOkResponse({ type: CallLogLookupResponseDto })
+  @ApiBadRequestResponse({ type: ErrorResponseDto })
+  lookup(@Session() session: CrmSession, @Query() query: CallLogLookupQueryDto): Promise<CallLogLookupResponseDto> {
+    return this.callLogs.lookup(session, query);
+  }
+
+  @Patch()
+  @ApiOperation({
+    summary: 'Update a call log',
+    description:
+      'Finds the log by session and extension, merges only the fields sent into the stored call, re-renders the whole body and updates the CRM activity.',
+    operationId: 'patchCallLog',
+  })
+  @ApiOkResponse({ type: CallLogUpdateResponseDto })
+  @ApiBadRequestResponse({ type: ErrorResponseDto })
+  update(@Session() session: CrmSession, @Body() body: UpdateCallLogDto): Promise<CallLogUpdateResponseDto> {
+    return this.callLogs.update(session, body);
+  }
+}

@@ -1,0 +1,35 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import { IsBoolean, IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
+
+export const MAX_LOOKUP_SESSIONS = 5;
+
+/** GET /callLog query. Query strings carry text, so requireDetails is parsed here. */
+export class CallLogLookupQueryDto {
+  @ApiProperty({
+    description: `Comma-separated RingCentral call session ids. Only the first ${MAX_LOOKUP_SESSIONS} are processed.`,
+    example: '987654321,987654322',
+  })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(4096)
+  sessionIds: string;
+
+  @ApiPropertyOptional({ description: 'Extension identity when hashedExtensionId is unavailable.' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(64)
+  extensionNumber?: string;
+
+  @ApiPropertyOptional({ description: 'Hashed RingCentral extension id; preferred extension identity.' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(255)
+  hashedExtensionId?: string;
+
+  @ApiPropertyOptional({ type: Boolean, default: false, description: "When true, adds the CRM's view of each matched log." })
+  @IsOptional()
+  @Transform(({ value }) => (value === 'true' ? true : value === 'false' ? false : value))
+  @IsBoolean()
+  requireDetails?: boolean;
+}

@@ -1,0 +1,69 @@
+import { createHash } from 'node:crypto';
+import type { MediaLinks, RingCentralMessage } from '../../connectors/crm-connector.interface.js';
+import type { DigestEntry } from '../compose/message-digest.composer.js';
+import type { SharedSmsEntry } from '../compose/shared-sms.composer.js';
+import { storableLinks } from './media-links.js';
+
+interface Party {
+  name?: string;
+  phoneNumber?: string;
+}
+
+export interface EntryContext {
+  userName: string;
+  contactName: string;
+  isGroup: boolean;
+}
+
+/** How a message reads in a digest. Holds no token: links pass through storableLinks. */
+export function toDigestEntry(
+  message: RingCentralMessage,
+  messageKey: string,
+  creationTime: string,
+  media: MediaLinks,
+  context: EntryContext,
+): DigestEntry {
+  return {
+    messageId: messageKey,
+    type: message.type,
+    direction: message.direction ?? null,
+    sender: senderOf(message, context),
+    time: creationTime,
+    text: message.subject ?? '',
+    links: storableLinks(media),
+  };
+}
+
+export function senderOf(message: RingCentralMessage, { userName, contactName, isGroup }: EntryContext): string {
+  const from: Party = message.from ?? {};
+  if (message.direction === 'Outbound') {
+    // Shared SMS threads say which agent wrote the reply.
+    const author = (message.author as Party | undefined)?.name;
+    return author ?? from.name ?? userName;
+  }
+  return describe(from.name ?? (isGroup ? undefined : contactName), from.phoneNumber);
+}
+
+export function describe(name?: string, phoneNumber?: string): string {
+  if (name && phoneNumber) return `${name} (${phoneNumber})`;
+  return name || phoneNumber || 'Unknown';
+}
+
+/** Notes have no ledger row; a stable id lets a re-sent note replace itself instead of repeating. */
+export function toNoteEntry(
+  note: { id?: string | number; text: string; creationTime?: string; author?: Party },
+  fallbackTime: string,
+): SharedSmsEntry {
+  const time = note.creationTime ?? fallbackTime;
+  const id = note.id !== undefined ? String(note.id) : createHash('sha256').update(`${note.creationTime ?? ''}\n${note.text}`).digest('hex').slice(0, 24);
+  return {
+    kind: 'note',
+    messageId: `note:${id}`,
+    type: 'Note',
+    direction: null,
+    sender: note.author?.name ?? 'Agent',
+    time,
+    text: note.text,
+    links: [],
+  };
+}

@@ -1,0 +1,349 @@
+import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { randomUUID } from 'node:crypto';
+
+/** One request as the fake received it. */
+export interface RecordedRequest {
+  method: string;
+  path: string;
+  query: Record<string, string>;
+  headers: IncomingHttpHeaders;
+  body: unknown;
+}
+
+export interface FakePerson {
+  id: number;
+  name: string;
+  phones: string[];
+  emails?: string[];
+  org_id?: number | null;
+  org_name?: string;
+  owner_id?: number;
+}
+
+export interface FakeActivity {
+  id: number;
+  [field: string]: unknown;
+}
+
+export interface FakeUser {
+  id: number;
+  name: string;
+  timezone_name: string;
+  timezone_offset: string;
+  company_id: number;
+  company_domain: string;
+}
+
+/** A canned failure answered instead of the real route, optionally only for matching requests. */
+export interface FakeFailure {
+  status: number;
+  headers?: Record<string, string>;
+  body?: unknown;
+  method?: string;
+  path?: RegExp;
+}
+
+const ACTIVITY_TYPES = [
+  { id: 1, name: 'Call', key_string: 'call', active_flag: true },
+  { id: 2, name: 'Meeting', key_string: 'meeting', active_flag: true },
+  { id: 3, name: 'SMS', key_string: 'sms', active_flag: true },
+];
+
+/**
+ * An in-memory Pipedrive on 127.0.0.1 speaking the REST endpoints the connector uses
+ * (v1 users/me, activityTypes, leads; v2 persons, activities, deals; the OAuth token
+ * endpoint). It checks credentials like Pipedrive does, records every request, and
+ * can be told to fail the next requests.
+ */
+export class FakePipedriveServer {
+  readonly requests: RecordedRequest[] = [];
+  readonly persons = new Map<number, FakePerson>();
+  readonly activities = new Map<number, FakeActivity>();
+  activityTypes = ACTIVITY_TYPES.map((type) => ({ ...type }));
+  readonly deals: { id: number; title: string; person_id: number; status: string }[] = [];
+  readonly leads: { id: string; title: string; person_id: number; is_archived: boolean }[] = [];
+  readonly users = new Map<number, FakeUser>();
+  /** API token -> user id */
+  readonly apiTokens = new Map<string, number>();
+  /** OAuth access token -> user id; remove one to make it "expired". */
+  readonly accessTokens = new Map<string, number>();
+  readonly refreshTokens = new Map<string, number>();
+  readonly authorizationCodes = new Map<string, number>();
+  readonly clientId = 'fake-client-id';
+  readonly clientSecret = 'fake-client-secret';
+  tokenLifetimeSeconds = 3600;
+
+  private readonly failures: FakeFailure[] = [];
+  private nextId = 1000;
+  private server!: Server;
+  url = '';
+
+  static async start(): Promise<FakePipedriveServer> {
+    const fake = new FakePipedriveServer();
+    fake.server = createServer((req, res) => void fake.handle(req, res));
+    await new Promise<void>((resolve) => fake.server.listen(0, '127.0.0.1', resolve));
+    fake.url = `http://127.0.0.1:${(fake.server.address() as AddressInfo).port}`;
+    return fake;
+  }
+
+  async close(): Promise<void> {
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  // ---- set-up helpers -------------------------------------------------------------
+
+  addUser(user: Partial<FakeUser> & { id: number; name: string }, apiToken?: string): FakeUser {
+    const full: FakeUser = {
+      timezone_name: 'Europe/Tallinn',
+      timezone_offset: '+02:00',
+      company_id: 77,
+      company_domain: 'acme',
+      ...user,
+    };
+    this.users.set(full.id, full);
+    if (apiToken) this.apiTokens.set(apiToken, full.id);
+    return full;
+  }
+
+  addPerson(person: Omit<FakePerson, 'id'> & { id?: number }): FakePerson {
+    const full = { id: person.id ?? this.id(), ...person } as FakePerson;
+    this.persons.set(full.id, full);
+    return full;
+  }
+
+  addDeal(personId: number, title: string, status = 'open') {
+    const deal = { id: this.id(), title, person_id: personId, status };
+    this.deals.push(deal);
+    return deal;
+  }
+
+  addLead(personId: number, title: string, isArchived = false) {
+    const lead = { id: randomUUID(), title, person_id: personId, is_archived: isArchived };
+    this.leads.push(lead);
+    return lead;
+  }
+
+  /** An authorization code the OAuth callback can exchange for this user. */
+  issueAuthorizationCode(userId: number): string {
+    const code = `code-${randomUUID()}`;
+    this.authorizationCodes.set(code, userId);
+    return code;
+  }
+
+  /** Makes every issued access token invalid, as if it had expired early. */
+  expireAccessTokens(): void {
+    this.accessTokens.clear();
+  }
+
+  /** The next `times` matching requests get this answer instead of the real one. */
+  failNext(failure: FakeFailure, times = 1): void {
+    for (let i = 0; i < times; i++) this.failures.push(failure);
+  }
+
+  requestsTo(method: string, path: RegExp): RecordedRequest[] {
+    return this.requests.filter((r) => r.method === method && path.test(r.path));
+  }
+
+  reset(): void {
+    this.requests.length = 0;
+    this.failures.length = 0;
+  }
+
+  // ---- HTTP -------------------------------------------------------------------
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://fake');
+    const raw = await readBody(req);
+    const body = parseBody(raw, req.headers['content-type']);
+    const recorded: RecordedRequest = {
+      method: req.method ?? 'GET',
+      path: url.pathname,
+      query: Object.fromEntries(url.searchParams),
+      headers: req.headers,
+      body,
+    };
+    this.requests.push(recorded);
+
+    const failureIndex = this.failures.findIndex(
+      (f) => (!f.method || f.method === recorded.method) && (!f.path || f.path.test(recorded.path)),
+    );
+    if (failureIndex >= 0) {
+      const [failure] = this.failures.splice(failureIndex, 1);
+      return send(res, failure.status, failure.body ?? { success: false, error: `Fake failure ${failure.status}` }, failure.headers);
+    }
+
+    try {
+      const [status, payload] = this.route(recorded);
+      send(res, status, payload, { 'x-ratelimit-limit': '80', 'x-ratelimit-remaining': '79', 'x-ratelimit-reset': '2' });
+    } catch (error) {
+      send(res, 500, { success: false, error: `Fake crashed: ${(error as Error).message}` });
+    }
+  }
+
+  private route(r: RecordedRequest): [number, unknown] {
+    if (r.method === 'POST' && r.path === '/oauth/token') return this.token(r);
+    const userId = this.authenticate(r.headers);
+    if (userId === undefined) return [401, { success: false, error: 'unauthorized access', errorCode: 401 }];
+    const ok = (data: unknown, additional: unknown = null): [number, unknown] => [
+      200,
+      { success: true, data, additional_data: additional },
+    ];
+    const notFound = (what: string): [number, unknown] => [404, { success: false, error: `${what} not found` }];
+    let match: RegExpMatchArray | null;
+
+    if (r.method === 'GET' && r.path === '/api/v1/users/me') return ok(this.users.get(userId));
+    if (r.method === 'GET' && r.path === '/api/v1/activityTypes') return ok(this.activityTypes);
+
+    if (r.method === 'GET' && r.path === '/api/v2/persons/search') {
+      const term = (r.query.term ?? '').toLowerCase();
+      const exact = r.query.exact_match === 'true';
+      const items = [...this.persons.values()]
+        .filter((p) => p.phones.some((phone) => (exact ? phone.toLowerCase() === term : phone.toLowerCase().includes(term))))
+        .map((p) => ({
+          result_score: 1,
+          item: {
+            id: p.id,
+            type: 'person',
+            name: p.name,
+            phones: p.phones,
+            emails: p.emails ?? [],
+            organization: p.org_id ? { id: p.org_id, name: p.org_name ?? null } : null,
+          },
+        }));
+      return ok({ items });
+    }
+    if (r.method === 'POST' && r.path === '/api/v2/persons') {
+      const input = r.body as { name?: string; phones?: { value: string }[]; owner_id?: number; org_id?: number };
+      if (!input?.name) return [400, { success: false, error: 'Name must be given.' }];
+      const person = this.addPerson({
+        name: input.name,
+        phones: (input.phones ?? []).map((phone) => phone.value),
+        owner_id: input.owner_id,
+        org_id: input.org_id ?? null,
+      });
+      return ok(this.personView(person));
+    }
+    if (r.method === 'GET' && (match = r.path.match(/^\/api\/v2\/persons\/(\d+)$/))) {
+      const person = this.persons.get(Number(match[1]));
+      return person ? ok(this.personView(person)) : notFound('Person');
+    }
+
+    if (r.method === 'POST' && r.path === '/api/v2/activities') {
+      const input = r.body as Record<string, unknown>;
+      if (!input?.subject && !input?.type) return [400, { success: false, error: 'Subject or type must be given.' }];
+      const activity: FakeActivity = { ...input, id: this.id(), add_time: new Date().toISOString() };
+      const participants = input.participants as { person_id: number; primary: boolean }[] | undefined;
+      activity.person_id = participants?.find((p) => p.primary)?.person_id ?? null;
+      this.activities.set(activity.id, activity);
+      return ok(activity);
+    }
+    if ((match = r.path.match(/^\/api\/v2\/activities\/(\d+)$/))) {
+      const activity = this.activities.get(Number(match[1]));
+      if (!activity) return notFound('Activity');
+      if (r.method === 'GET') return ok(activity);
+      if (r.method === 'PATCH') {
+        Object.assign(activity, r.body as object, { update_time: new Date().toISOString() });
+        return ok(activity);
+      }
+    }
+
+    if (r.method === 'GET' && r.path === '/api/v2/deals') {
+      const personId = Number(r.query.person_id);
+      return ok(
+        this.deals
+          .filter((d) => d.person_id === personId && (!r.query.status || d.status === r.query.status))
+          .map(({ id, title, status }) => ({ id, title, status })),
+      );
+    }
+    if (r.method === 'GET' && r.path === '/api/v1/leads') {
+      const personId = Number(r.query.person_id);
+      return ok(
+        this.leads.filter(
+          (l) => l.person_id === personId && (r.query.archived_status !== 'not_archived' || !l.is_archived),
+        ),
+      );
+    }
+    return [404, { success: false, error: `Unknown route ${r.method} ${r.path}` }];
+  }
+
+  private personView(person: FakePerson) {
+    return {
+      id: person.id,
+      name: person.name,
+      org_id: person.org_id ?? null,
+      owner_id: person.owner_id ?? null,
+      phones: person.phones.map((value, index) => ({ value, primary: index === 0, label: 'work' })),
+      emails: (person.emails ?? []).map((value, index) => ({ value, primary: index === 0, label: 'work' })),
+    };
+  }
+
+  private authenticate(headers: IncomingHttpHeaders): number | undefined {
+    const apiToken = headers['x-api-token'];
+    if (typeof apiToken === 'string') return this.apiTokens.get(apiToken);
+    const authorization = headers.authorization;
+    if (authorization?.startsWith('Bearer ')) return this.accessTokens.get(authorization.slice('Bearer '.length));
+    return undefined;
+  }
+
+  private token(r: RecordedRequest): [number, unknown] {
+    const expected = `Basic ${Buffer.from(`${this.clientId}:${this.clientSecret}`).toString('base64')}`;
+    if (r.headers.authorization !== expected) {
+      return [401, { success: false, error: 'invalid_client', message: 'Invalid client credentials' }];
+    }
+    const form = r.body as Record<string, string>;
+    let userId: number | undefined;
+    if (form.grant_type === 'authorization_code') {
+      userId = this.authorizationCodes.get(form.code);
+      this.authorizationCodes.delete(form.code);
+      if (!form.redirect_uri) return [400, { success: false, error: 'invalid_request', message: 'redirect_uri is missing' }];
+    } else if (form.grant_type === 'refresh_token') {
+      userId = this.refreshTokens.get(form.refresh_token);
+    }
+    if (userId === undefined) return [400, { success: false, error: 'invalid_grant', message: 'Invalid grant' }];
+    const accessToken = `at-${randomUUID()}`;
+    const refreshToken = `rt-${randomUUID()}`;
+    this.accessTokens.set(accessToken, userId);
+    this.refreshTokens.set(refreshToken, userId);
+    return [
+      200,
+      {
+        access_token: accessToken,
+        token_type: 'Bearer',
+        refresh_token: refreshToken,
+        scope: 'base,activities:full,contacts:full,deals:read,leads:read',
+        expires_in: this.tokenLifetimeSeconds,
+        api_domain: `https://${this.users.get(userId)?.company_domain ?? 'acme'}.pipedrive.com`,
+      },
+    ];
+  }
+
+  private id(): number {
+    return this.nextId++;
+  }
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+function parseBody(raw: string, contentType: string | undefined): unknown {
+  if (!raw) return undefined;
+  if (contentType?.includes('application/x-www-form-urlencoded')) return Object.fromEntries(new URLSearchParams(raw));
+  try {
+    return JSON.parse(raw);
+  } catch {
+    return raw;
+  }
+}
+
+function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  res.writeHead(status, { 'content-type': 'application/json', ...headers });
+  res.end(JSON.stringify(body));
+}
