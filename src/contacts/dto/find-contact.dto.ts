@@ -3,7 +3,7 @@ import { Transform } from 'class-transformer';
 import { IsBoolean, IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
 import { ReturnMessageDto } from '../../common/dto/return-message.dto.js';
 import { ContactInfoDto } from './contact-info.dto.js';
-import { queryBoolean } from './query-boolean.transform.js';
+import { queryBoolean } from '../../common/dto/query-boolean.transform.js';
 
 export class FindContactQueryDto {
   @ApiProperty({

@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
+import { queryBoolean } from '../../../common/dto/query-boolean.transform.js';
 
 export const MAX_LOOKUP_SESSIONS = 5;
 
@@ -29,7 +30,7 @@ export class CallLogLookupQueryDto {
 
   @ApiPropertyOptional({ type: Boolean, default: false, description: "When true, adds the CRM's view of each matched log." })
   @IsOptional()
-  @Transform(({ value }) => (value === 'true' ? true : value === 'false' ? false : value))
+  @Transform(queryBoolean)
   @IsBoolean()
   requireDetails?: boolean;
 }

@@ -1,7 +1,5 @@
 import { ApiProperty, ApiPropertyOptional, type ApiPropertyOptions } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
 import {
-  IsArray,
   IsBoolean,
   IsIn,
   IsInt,
@@ -10,8 +8,8 @@ import {
   IsString,
   MaxLength,
   Min,
-  ValidateNested,
 } from 'class-validator';
+import { OptionalNested, OptionalNestedArray, OptionalString } from '../../../common/dto/field-decorators.js';
 import { KeepExtraFields } from '../../../common/keep-extra-fields.js';
 import { IsCallDuration, IsCallStartTime } from './call-log-field.validators.js';
 
@@ -32,34 +30,19 @@ export const START_TIME_SCHEMA: ApiPropertyOptions = {
 export class RcPartyDto {
   [key: string]: unknown;
 
-  @ApiPropertyOptional({ example: '+14155550100' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(64)
+  @OptionalString(64, { example: '+14155550100' })
   phoneNumber?: string;
 
-  @ApiPropertyOptional({ example: '101' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(64)
+  @OptionalString(64, { example: '101' })
   extensionNumber?: string;
 
-  @ApiPropertyOptional()
-  @IsOptional()
-  @IsString()
-  @MaxLength(64)
+  @OptionalString(64)
   extensionId?: string;
 
-  @ApiPropertyOptional({ example: 'Jane Smith' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(255)
+  @OptionalString(255, { example: 'Jane Smith' })
   name?: string;
 
-  @ApiPropertyOptional()
-  @IsOptional()
-  @IsString()
-  @MaxLength(255)
+  @OptionalString(255)
   location?: string;
 }
 
@@ -68,34 +51,19 @@ export class RcPartyDto {
 export class RcCallRecordingDto {
   [key: string]: unknown;
 
-  @ApiPropertyOptional()
-  @IsOptional()
-  @IsString()
-  @MaxLength(64)
+  @OptionalString(64)
   id?: string;
 
-  @ApiPropertyOptional({ format: 'uri' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(2048)
+  @OptionalString(2048, { format: 'uri' })
   uri?: string;
 
-  @ApiPropertyOptional({ enum: ['Automatic', 'OnDemand'] })
-  @IsOptional()
-  @IsString()
-  @MaxLength(32)
+  @OptionalString(32, { enum: ['Automatic', 'OnDemand'] })
   type?: string;
 
-  @ApiPropertyOptional({ format: 'uri' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(2048)
+  @OptionalString(2048, { format: 'uri' })
   contentUri?: string;
 
-  @ApiPropertyOptional({ format: 'uri', example: 'https://example.com/recording/123' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(2048)
+  @OptionalString(2048, { format: 'uri', example: 'https://example.com/recording/123' })
   link?: string;
 }
 
@@ -104,10 +72,7 @@ export class RcCallRecordingDto {
 export class RcCallLogLegDto {
   [key: string]: unknown;
 
-  @ApiPropertyOptional()
-  @IsOptional()
-  @IsString()
-  @MaxLength(64)
+  @OptionalString(64)
   legType?: string;
 
   @ApiPropertyOptional()
@@ -120,22 +85,13 @@ export class RcCallLogLegDto {
   @IsIn(CALL_DIRECTIONS)
   direction?: CallDirection;
 
-  @ApiPropertyOptional({ example: 'VoIP Call' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(64)
+  @OptionalString(64, { example: 'VoIP Call' })
   action?: string;
 
-  @ApiPropertyOptional({ example: 'Accepted' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(64)
+  @OptionalString(64, { example: 'Accepted' })
   result?: string;
 
-  @ApiPropertyOptional({ format: 'date-time' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(64)
+  @OptionalString(64, { format: 'date-time' })
   startTime?: string;
 
   @ApiPropertyOptional({ description: 'Seconds.' })
@@ -144,16 +100,10 @@ export class RcCallLogLegDto {
   @Min(0)
   duration?: number;
 
-  @ApiPropertyOptional({ type: () => RcPartyDto })
-  @IsOptional()
-  @ValidateNested()
-  @Type(() => RcPartyDto)
+  @OptionalNested(() => RcPartyDto)
   from?: RcPartyDto;
 
-  @ApiPropertyOptional({ type: () => RcPartyDto })
-  @IsOptional()
-  @ValidateNested()
-  @Type(() => RcPartyDto)
+  @OptionalNested(() => RcPartyDto)
   to?: RcPartyDto;
 }
 
@@ -162,10 +112,7 @@ export class RcCallLogLegDto {
 export class RcCallLogRecordDto {
   [key: string]: unknown;
 
-  @ApiPropertyOptional({ example: '123456789' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(128)
+  @OptionalString(128, { example: '123456789' })
   id?: string;
 
   @ApiProperty({ description: 'RingCentral call session id: the de-duplication key.', example: '987654321' })
@@ -174,10 +121,7 @@ export class RcCallLogRecordDto {
   @MaxLength(255)
   sessionId: string;
 
-  @ApiPropertyOptional()
-  @IsOptional()
-  @IsString()
-  @MaxLength(255)
+  @OptionalString(255)
   telephonySessionId?: string;
 
   @ApiPropertyOptional({ enum: CALL_DIRECTIONS })
@@ -185,28 +129,16 @@ export class RcCallLogRecordDto {
   @IsIn(CALL_DIRECTIONS)
   direction?: CallDirection;
 
-  @ApiPropertyOptional({ enum: ['Voice', 'Fax'] })
-  @IsOptional()
-  @IsString()
-  @MaxLength(32)
+  @OptionalString(32, { enum: ['Voice', 'Fax'] })
   type?: string;
 
-  @ApiPropertyOptional()
-  @IsOptional()
-  @IsString()
-  @MaxLength(64)
+  @OptionalString(64)
   action?: string;
 
-  @ApiPropertyOptional({ example: 'Accepted' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(64)
+  @OptionalString(64, { example: 'Accepted' })
   result?: string;
 
-  @ApiPropertyOptional()
-  @IsOptional()
-  @IsString()
-  @MaxLength(255)
+  @OptionalString(255)
   reason?: string;
 
   @ApiPropertyOptional(START_TIME_SCHEMA)
@@ -226,34 +158,18 @@ export class RcCallLogRecordDto {
   @IsCallDuration()
   duration?: number | 'pending';
 
-  @ApiPropertyOptional({ type: () => RcPartyDto })
-  @IsOptional()
-  @ValidateNested()
-  @Type(() => RcPartyDto)
+  @OptionalNested(() => RcPartyDto)
   from?: RcPartyDto;
 
-  @ApiPropertyOptional({ type: () => RcPartyDto })
-  @IsOptional()
-  @ValidateNested()
-  @Type(() => RcPartyDto)
+  @OptionalNested(() => RcPartyDto)
   to?: RcPartyDto;
 
-  @ApiPropertyOptional({ type: () => RcCallRecordingDto })
-  @IsOptional()
-  @ValidateNested()
-  @Type(() => RcCallRecordingDto)
+  @OptionalNested(() => RcCallRecordingDto)
   recording?: RcCallRecordingDto;
 
-  @ApiPropertyOptional({ type: () => [RcCallLogLegDto] })
-  @IsOptional()
-  @IsArray()
-  @ValidateNested({ each: true })
-  @Type(() => RcCallLogLegDto)
+  @OptionalNestedArray(() => RcCallLogLegDto)
   legs?: RcCallLogLegDto[];
 
-  @ApiPropertyOptional({ description: 'Activity subject chosen by the client.' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(512)
+  @OptionalString(512, { description: 'Activity subject chosen by the client.' })
   customSubject?: string;
 }

@@ -13,6 +13,7 @@ import {
   ValidateBy,
   ValidateNested,
 } from 'class-validator';
+import { OptionalString, OptionalText } from '../../../common/dto/field-decorators.js';
 import { KeepExtraFields } from '../../../common/keep-extra-fields.js';
 
 export const MESSAGE_TYPES = ['SMS', 'MMS', 'VoiceMail', 'Fax', 'Pager', 'Text'] as const;
@@ -34,19 +35,13 @@ const numberToString = ({ value }: { value: unknown }) => (typeof value === 'num
 
 @KeepExtraFields()
 export class MessagePartyDto {
-  @ApiPropertyOptional({ example: '+14155550100' })
-  @IsOptional()
-  @IsString()
+  @OptionalString(2048, { example: '+14155550100' })
   phoneNumber?: string;
 
-  @ApiPropertyOptional()
-  @IsOptional()
-  @IsString()
+  @OptionalString(2048)
   extensionNumber?: string;
 
-  @ApiPropertyOptional()
-  @IsOptional()
-  @IsString()
+  @OptionalString(2048)
   name?: string;
 
   [key: string]: unknown;
@@ -59,24 +54,16 @@ export class MessageAttachmentDto {
   @IsRingCentralId()
   id?: string | number;
 
-  @ApiPropertyOptional({ description: 'RingCentral resource URI (needs a token to download).' })
-  @IsOptional()
-  @IsString()
+  @OptionalString(2048, { description: 'RingCentral resource URI (needs a token to download).' })
   uri?: string;
 
-  @ApiPropertyOptional({ description: 'View link when RingCentral supplies one.' })
-  @IsOptional()
-  @IsString()
+  @OptionalString(2048, { description: 'View link when RingCentral supplies one.' })
   link?: string;
 
-  @ApiPropertyOptional({ example: 'AudioRecording', description: 'AudioRecording, RenderedDocument, MmsAttachment, Text, ...' })
-  @IsOptional()
-  @IsString()
+  @OptionalString(2048, { example: 'AudioRecording', description: 'AudioRecording, RenderedDocument, MmsAttachment, Text, ...' })
   type?: string;
 
-  @ApiPropertyOptional({ example: 'image/png' })
-  @IsOptional()
-  @IsString()
+  @OptionalString(2048, { example: 'image/png' })
   contentType?: string;
 
   [key: string]: unknown;
@@ -110,9 +97,7 @@ export class RcMessageDto {
   @Type(() => MessagePartyDto)
   to?: MessagePartyDto[];
 
-  @ApiPropertyOptional({ description: 'Message text.' })
-  @IsOptional()
-  @IsString()
+  @OptionalText({ description: 'Message text.' })
   subject?: string;
 
   @ApiPropertyOptional({ format: 'date-time', description: 'Decides the digest day; the server time when absent.' })
@@ -141,14 +126,10 @@ export class MessageCorrespondentDto {
   @IsString()
   phoneNumber: string;
 
-  @ApiPropertyOptional()
-  @IsOptional()
-  @IsString()
+  @OptionalString(2048)
   name?: string;
 
-  @ApiPropertyOptional()
-  @IsOptional()
-  @IsString()
+  @OptionalString(2048)
   type?: string;
 
   @ApiPropertyOptional()
@@ -162,14 +143,10 @@ export class MessageCorrespondentDto {
 
 @KeepExtraFields()
 export class ThreadPartyDto {
-  @ApiPropertyOptional()
-  @IsOptional()
-  @IsString()
+  @OptionalString(2048)
   name?: string;
 
-  @ApiPropertyOptional({ description: 'Department or CallQueue: the thread arrived on a call queue.' })
-  @IsOptional()
-  @IsString()
+  @OptionalString(2048, { description: 'Department or CallQueue: the thread arrived on a call queue.' })
   extensionType?: string;
 
   [key: string]: unknown;
@@ -274,14 +251,10 @@ export class MessageLogRequestDto {
   @MaxLength(200)
   contactId: string;
 
-  @ApiPropertyOptional({ example: 'Jane Smith' })
-  @IsOptional()
-  @IsString()
+  @OptionalString(2048, { example: 'Jane Smith' })
   contactName?: string;
 
-  @ApiPropertyOptional({ example: 'Contact' })
-  @IsOptional()
-  @IsString()
+  @OptionalString(2048, { example: 'Contact' })
   contactType?: string;
 
   @ApiPropertyOptional({
