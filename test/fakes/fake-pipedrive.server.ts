@@ -1,6 +1,7 @@
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
+import { setTimeout as delay } from 'node:timers/promises';
 
 /** One request as the fake received it. */
 export interface RecordedRequest {
@@ -73,6 +74,8 @@ export class FakePipedriveServer {
   readonly clientId = 'fake-client-id';
   readonly clientSecret = 'fake-client-secret';
   tokenLifetimeSeconds = 3600;
+  /** Added before every answer, to stand in for the network and Pipedrive's own time (benchmarks). */
+  latencyMs = 0;
 
   private readonly failures: FakeFailure[] = [];
   private nextId = 1000;
@@ -165,6 +168,7 @@ export class FakePipedriveServer {
       body,
     };
     this.requests.push(recorded);
+    if (this.latencyMs > 0) await delay(this.latencyMs);
 
     const failureIndex = this.failures.findIndex(
       (f) => (!f.method || f.method === recorded.method) && (!f.path || f.path.test(recorded.path)),
