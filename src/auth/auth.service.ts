@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { AppErrorCode, AppException } from '../common/app.exception.js';
 import { ReturnMessage, success } from '../common/return-message.js';
 import { normaliseTimezone } from '../common/timezone.js';
+import { TtlCache } from '../common/ttl-cache.js';
 import { ConnectorRegistry } from '../connectors/connector-registry.service.js';
 import type {
   AuthType,
@@ -32,11 +33,20 @@ interface HeldCredentials {
 /** Refresh OAuth tokens this long before they expire. */
 const REFRESH_MARGIN_MS = 60_000;
 
+/**
+ * How long a resolved user is reused without reading the database again. Logins,
+ * logouts and refreshes on this instance take effect at once; a logout on another
+ * instance sharing the database takes effect within this time.
+ */
+const SESSION_CACHE_TTL_MS = 5_000;
+
 @Injectable()
 export class AuthService {
   private readonly logger = new Logger(AuthService.name);
   /** One refresh in flight per user; concurrent requests wait for it. */
   private readonly refreshes = new Map<string, Promise<HeldCredentials>>();
+  /** userId -> the user row, so a busy user's requests do not each read it. */
+  private readonly resolvedUsers = new TtlCache<UserEntity | null>(SESSION_CACHE_TTL_MS);
 
   constructor(
     private readonly connectors: ConnectorRegistry,
@@ -88,12 +98,13 @@ export class AuthService {
   async logout(session: CrmSession): Promise<void> {
     await session.connector.unAuthorize?.(session.context);
     await this.users.forgetCredentials(session.user.id);
+    this.resolvedUsers.delete(session.user.id);
     this.logger.log(`User ${session.user.id} logged out of ${session.user.platform}`);
   }
 
   /** Turns a verified JWT payload into a session, refreshing OAuth tokens about to expire. */
   async resolveSession(userId: string, sessionVersion: number): Promise<CrmSession> {
-    const user = await this.users.findById(userId);
+    const user = await this.resolvedUsers.get(userId, () => this.users.findById(userId));
     if (!user || !user.credentials || user.sessionVersion !== sessionVersion) {
       throw AppException.sessionInvalid('Session revoked: please log in again.');
     }
@@ -155,6 +166,7 @@ export class AuthService {
       };
       const stored = this.cipher.encrypt(refreshed);
       await this.users.updateCredentials(user.id, stored);
+      this.resolvedUsers.delete(user.id);
       this.logger.log(`Refreshed ${user.platform} tokens for ${user.id}`);
       return { credentials: refreshed, stored };
     })().finally(() => this.refreshes.delete(user.id));
@@ -195,6 +207,7 @@ export class AuthService {
       credentials: this.cipher.encrypt(credentials),
       platformAdditionalInfo: info.platformAdditionalInfo ?? null,
     });
+    this.resolvedUsers.delete(user.id);
     this.logger.log(`User ${user.id} logged in to ${connector.name}`);
     return {
       jwtToken: this.tokens.issue({ sub: user.id, platform: user.platform, sv: user.sessionVersion }),

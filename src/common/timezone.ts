@@ -1,6 +1,7 @@
 import moment from 'moment-timezone';
 
 const OFFSET = /^[+-](0\d|1[0-4]):?[0-5]\d$/;
+const ZONED_INSTANT = /^\d{4}-\d\d-\d\dT[\d:.]+(Z|[+-]\d\d:?\d\d)$/i;
 
 /** True for an IANA zone name (Asia/Tokyo) or a fixed offset (+09:00). */
 export function isValidTimezone(value: string): boolean {
@@ -9,7 +10,10 @@ export function isValidTimezone(value: string): boolean {
 
 /** The instant as a moment in the user's timezone (zone name or fixed offset). */
 export function inUserTimezone(instant: string | number | Date, timezone: string): moment.Moment {
-  const at = moment.utc(instant);
+  // moment's string parser tries format after format; Date.parse reads a zoned
+  // ISO-8601 instant directly (unzoned text stays with moment, which reads it as UTC).
+  const zoned = typeof instant === 'string' && ZONED_INSTANT.test(instant);
+  const at = moment.utc(zoned ? Date.parse(instant) : instant);
   return OFFSET.test(timezone) ? at.utcOffset(timezone) : at.tz(moment.tz.zone(timezone) ? timezone : 'UTC');
 }
 

@@ -27,6 +27,8 @@ export class CrmHttpClientFactory implements OnModuleDestroy {
       httpsAgent: this.httpsAgent,
       // A redirect would carry custom auth headers (x-api-token) to another host.
       maxRedirects: 0,
+      // CRM hosts are configured explicitly; skipping proxy-from-env saves an env scan per request.
+      proxy: false,
       maxContentLength: MAX_RESPONSE_BYTES,
       headers: { Accept: 'application/json', 'User-Agent': 'app-connect-crm-server' },
     });

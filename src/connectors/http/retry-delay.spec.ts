@@ -1,5 +1,5 @@
 import { backoffDelayMs, rateLimitWaitMs, withJitter } from './retry-delay.js';
-import { TtlCache } from './ttl-cache.js';
+import { TtlCache } from '../../common/ttl-cache.js';
 
 describe('rateLimitWaitMs', () => {
   const now = Date.parse('2026-01-01T00:00:00Z');

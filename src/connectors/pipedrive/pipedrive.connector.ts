@@ -12,7 +12,7 @@ import type {
   UserInfoResult,
 } from '../crm-connector.interface.js';
 import type { CrmResponse } from '../http/crm-http.client.js';
-import { TtlCache } from '../http/ttl-cache.js';
+import { TtlCache } from '../../common/ttl-cache.js';
 import {
   API_TOKEN_PREFIX,
   BEARER_PREFIX,
@@ -70,6 +70,8 @@ export class PipedriveConnector implements CrmConnector {
   };
 
   private readonly activityTypesCache = new TtlCache<PipedriveActivityType[]>(LOOKUP_TTL_MS);
+  /** person -> its organisation, so logging against a known person is one request, not two. */
+  private readonly personOrgCache = new TtlCache<number | null>(LOOKUP_TTL_MS);
 
   constructor(private readonly api: PipedriveApiClient) {}
 
@@ -170,7 +172,7 @@ export class PipedriveConnector implements CrmConnector {
     const call = this.call(params);
     const [types, links] = await Promise.all([
       this.activityTypes(params, call),
-      this.personLinks(call, params.contactInfo, params.additionalSubmission),
+      this.personLinks(params, call, params.contactInfo, params.additionalSubmission),
     ]);
     const duration = toDuration(params.callLog.duration);
     const response = await this.api.createActivity(call, {
@@ -228,7 +230,7 @@ export class PipedriveConnector implements CrmConnector {
     const call = this.call(params);
     const [types, links] = await Promise.all([
       this.activityTypes(params, call),
-      this.personLinks(call, params.contactInfo, params.additionalSubmission),
+      this.personLinks(params, call, params.contactInfo, params.additionalSubmission),
     ]);
     const first = params.messages[0] ?? params.message;
     const response = await this.api.createActivity(call, {
@@ -267,14 +269,13 @@ export class PipedriveConnector implements CrmConnector {
   }
 
   private activityTypes(context: ConnectorCallContext, call: PipedriveCall): Promise<PipedriveActivityType[]> {
-    const companyId = context.user.platformAdditionalInfo?.companyId;
     // Activity types belong to the company; users of one company share the entry.
-    const key = companyId !== undefined ? `company:${String(companyId)}` : `user:${context.user.id}`;
-    return this.activityTypesCache.get(key, () => this.api.activityTypes(call));
+    return this.activityTypesCache.get(companyKey(context), () => this.api.activityTypes(call));
   }
 
   /** Person as participant, plus the organisation (the person's) and the chosen deal or lead. */
   private async personLinks(
+    context: ConnectorCallContext,
     call: PipedriveCall,
     contactInfo: ContactInfo,
     additionalSubmission: Record<string, unknown> | undefined,
@@ -283,13 +284,22 @@ export class PipedriveConnector implements CrmConnector {
     if (!personId) {
       throw AppException.invalidRequest(`"${contactInfo.id}" is not a Pipedrive person id.`, ['contactId']);
     }
-    const person = await this.api.getPerson(call, personId);
+    const orgId = await this.personOrgCache.get(`${companyKey(context)}:${personId}`, async () => {
+      const person = await this.api.getPerson(call, personId);
+      return person.org_id ?? null;
+    });
     return {
       participants: [{ person_id: personId, primary: true }],
-      ...(person.org_id ? { org_id: person.org_id } : {}),
+      ...(orgId ? { org_id: orgId } : {}),
       ...dealOrLead(additionalSubmission),
     };
   }
+}
+
+/** Cache key of what a Pipedrive company shares (activity types, persons). */
+function companyKey(context: ConnectorCallContext): string {
+  const companyId = context.user.platformAdditionalInfo?.companyId;
+  return companyId !== undefined ? `company:${String(companyId)}` : `user:${context.user.id}`;
 }
 
 function toOAuthTokens(token: PipedriveTokenResponse): OAuthTokens {
