@@ -218,6 +218,28 @@ describe('Pipedrive connector through our routes (e2e, fake Pipedrive)', () => {
       expect(activity.duration).toBe('00:05');
     });
 
+    it('reads a person once for its organisation, and not at all after a contact lookup', async () => {
+      const carol = fake.addPerson({ name: 'Carol Cold', phones: ['+14155550123'], org_id: 777, org_name: 'Cold Corp' });
+      const first = await t.http.post('/callLog').set(auth()).send(callBody(newSessionId(), carol)).expect(200);
+      expect(first.body.successful).toBe(true);
+      expect(fake.requests.map((r) => `${r.method} ${r.path}`)).toEqual([
+        `GET /api/v2/persons/${carol.id}`,
+        'POST /api/v2/activities',
+      ]);
+      expect(fake.activities.get(Number(first.body.logId))?.org_id).toBe(777);
+
+      fake.reset();
+      await t.http.post('/callLog').set(auth()).send(callBody(newSessionId(), carol)).expect(200);
+      expect(fake.requests.map((r) => `${r.method} ${r.path}`)).toEqual(['POST /api/v2/activities']);
+
+      const dave = fake.addPerson({ name: 'Dave Looked-up', phones: ['+14155550124'], org_id: 778, org_name: 'Warm Ltd' });
+      await t.http.get('/contact?phoneNumber=%2B14155550124').set(auth()).expect(200);
+      fake.reset();
+      const logged = await t.http.post('/callLog').set(auth()).send(callBody(newSessionId(), dave)).expect(200);
+      expect(fake.requests.map((r) => `${r.method} ${r.path}`)).toEqual(['POST /api/v2/activities']);
+      expect(fake.activities.get(Number(logged.body.logId))?.org_id).toBe(778);
+    });
+
     it('links a lead when no deal is chosen', async () => {
       await t.http
         .post('/callLog')

@@ -285,6 +285,23 @@ export async function runBatches(rig: Rig, latencyMs: number, count: number, war
   };
 }
 
+/**
+ * What the extension does before it logs against a contact: looks it up with
+ * GET /contact. Done once per contact when a rig is set up, not measured.
+ */
+export async function lookUpContacts(rig: Rig): Promise<void> {
+  for (let index = 0; index < rig.personIds.length; index++) {
+    const contact = contactOf(rig, index);
+    const response = await fetch(`${rig.server.url}/contact?phoneNumber=${encodeURIComponent(contact.phoneNumber)}`, {
+      headers: { authorization: `Bearer ${rig.jwts[index % rig.jwts.length]}` },
+    });
+    const body = (await response.json()) as { successful?: boolean; contact?: { id: string | number }[] };
+    if (!response.ok || !body.contact?.some((found) => String(found.id) === String(contact.id))) {
+      throw new Error(`contact lookup failed: ${response.status} ${JSON.stringify(body)}`);
+    }
+  }
+}
+
 /** Logs every fake user in through POST /apiKeyLogin and answers their JWTs. */
 export async function loginAll(serverUrl: string, apiTokens: string[]): Promise<string[]> {
   const jwts: string[] = [];

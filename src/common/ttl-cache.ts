@@ -29,6 +29,13 @@ export class TtlCache<T> {
     return value;
   }
 
+  /** Stores a value learned elsewhere (e.g. from a search answer) without a load. */
+  set(key: string, value: T): void {
+    this.entries.delete(key);
+    this.entries.set(key, { expiresAt: this.now() + this.ttlMs, value: Promise.resolve(value) });
+    if (this.entries.size > this.maxEntries) this.entries.delete(this.entries.keys().next().value!);
+  }
+
   delete(key: string): void {
     this.entries.delete(key);
   }

@@ -136,6 +136,11 @@ export class PipedriveConnector implements CrmConnector {
       0,
       MAX_MATCHED_PERSONS,
     );
+    // The extension logs against a contact it has just looked up: remember each person's
+    // organisation so that log's create needs no extra read.
+    for (const person of persons) {
+      this.personOrgCache.set(`${companyKey(params)}:${person.id}`, person.organization?.id ?? null);
+    }
     const matchedContactInfo: ContactInfo[] = await Promise.all(
       persons.map(async (person) => {
         const [deals, leads] = await Promise.all([
