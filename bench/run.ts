@@ -27,6 +27,7 @@ import {
   type DatabaseKind,
   postgresDatabase,
   postgresUnreachable,
+  productionNodeFlags,
   sqliteDatabase,
 } from './lib/server.process.js';
 import { kbToMb, loginAll, lookUpContacts, type Rig, runBatches, runLoad, type Workload } from './lib/workloads.js';
@@ -54,6 +55,7 @@ const { values: args } = parseArgs({
     quick: { type: 'boolean', default: false },
     only: { type: 'string' },
     'no-postgres': { type: 'boolean', default: false },
+    'no-sqlite': { type: 'boolean', default: false },
     'postgres-url': { type: 'string', default: 'postgres://postgres@127.0.0.1:5432/test' },
     'log-level': { type: 'string', default: 'info' },
     'skip-build': { type: 'boolean', default: false },
@@ -72,10 +74,11 @@ if (args.help) {
   --quick             smoke run; writes bench/out/ only, not bench/results or RESULTS.md
   --only <ids>        comma-separated workload ids or parts of them (e.g. message-8c,batch50); writes bench/out/ only
   --no-postgres       SQLite only
+  --no-sqlite         PostgreSQL only (writes bench/out/ only)
   --postgres-url <u>  default postgres://postgres@127.0.0.1:5432/test (a fresh schema per run, dropped afterwards)
   --log-level <l>     server LOG_LEVEL (default info, as in production)
   --skip-build        use the existing dist/
-  --node-flags="<f>"  extra node flags for the server, e.g. --node-flags="--max-old-space-size=96" (recorded in the results)
+  --node-flags="<f>"  extra node flags for the server, after those of package.json "start:prod" (recorded in the results)
   --profile           instead: ${PROFILED.join(' and ')} on SQLite under node --cpu-prof, summarised`);
   process.exit(0);
 }
@@ -90,11 +93,12 @@ const settings: Settings = {
   quick,
   postgresUrl: args['postgres-url'],
   nodeFlags: args['node-flags'],
+  productionNodeFlags: productionNodeFlags().join(' '),
 };
 const serverNodeFlags = settings.nodeFlags.split(' ').filter(Boolean);
 const only = args.only?.split(',').map((s) => s.trim()).filter(Boolean);
 const selected = WORKLOADS.filter((w) => !only || only.some((part) => w.id.includes(part)));
-const keepResults = !quick && !only && !args.profile;
+const keepResults = !quick && !only && !args.profile && !args['no-sqlite'];
 
 // Everything started here is stopped here, also on Ctrl-C.
 const cleanups: (() => Promise<unknown>)[] = [];
@@ -129,6 +133,7 @@ async function main(): Promise<void> {
 async function bench(crm: FakeCrm): Promise<void> {
   const databases: DatabaseResults[] = [];
   for (const kind of ['sqlite', 'postgres'] as DatabaseKind[]) {
+    if (kind === 'sqlite' && args['no-sqlite']) continue;
     if (kind === 'postgres') {
       const reason = args['no-postgres'] ? 'disabled with --no-postgres' : await postgresUnreachable(settings.postgresUrl);
       if (reason) {

@@ -14,7 +14,13 @@ export function configureHttpApp(app: NestFastifyApplication | INestApplication)
   app.useLogger(app.get(Logger));
   app.enableShutdownHooks();
   app.enableCors();
-  const document = SwaggerModule.createDocument(
+  // The factory runs on the first /docs or /docs-json request rather than at start:
+  // a server that is never asked for its documentation does not carry it.
+  SwaggerModule.setup('docs', app, () => openApiDocument(app), { jsonDocumentUrl: 'docs-json' });
+}
+
+function openApiDocument(app: NestFastifyApplication | INestApplication) {
+  return SwaggerModule.createDocument(
     app,
     new DocumentBuilder()
       .setTitle('App Connect CRM logging server')
@@ -27,5 +33,4 @@ export function configureHttpApp(app: NestFastifyApplication | INestApplication)
       .addApiKey({ type: 'apiKey', in: 'query', name: 'jwtToken', description: 'Legacy query location of the session JWT. Prefer the Bearer header.' }, 'legacyUserJwt')
       .build(),
   );
-  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
 }

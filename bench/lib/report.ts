@@ -21,6 +21,8 @@ export interface Settings {
   postgresUrl: string;
   /** extra node flags given to the server */
   nodeFlags: string;
+  /** the flags of package.json "start:prod", which the server always gets (absent in older results) */
+  productionNodeFlags?: string;
 }
 
 export interface LoadRun {
@@ -183,7 +185,8 @@ export function renderMarkdown(report: BenchReport, history: HistoryRow[]): stri
   lines.push(`- Machine: ${m.cpu}, ${m.cores} cores, ${m.memoryGb} GB RAM, ${m.os}, Node ${m.node}`);
   lines.push(
     `- Settings: ${s.durationS} s per measured run after ${s.warmupS} s of warm-up; key workloads ×${s.reps} (medians shown); ` +
-      `${s.batches} batches of 50 messages; server NODE_ENV=production, LOG_LEVEL=${s.logLevel}${s.nodeFlags ? `, node ${s.nodeFlags}` : ''}; load generator, fake CRM and server on this machine`,
+      `${s.batches} batches of 50 messages; server NODE_ENV=production, LOG_LEVEL=${s.logLevel}` +
+      `${s.productionNodeFlags ? `, node ${s.productionNodeFlags} (start:prod)` : ''}${s.nodeFlags ? `, extra node flags ${s.nodeFlags}` : ''}; load generator, fake CRM and server on this machine`,
   );
   const flags = [...(s.quick ? ['--quick'] : []), ...(s.nodeFlags ? [`--node-flags="${s.nodeFlags}"`] : [])];
   lines.push(`- Command: \`npm run bench${flags.length ? ` -- ${flags.join(' ')}` : ''}\``);

@@ -86,11 +86,23 @@ export function sampleProcess(pid: number): ProcessSample | undefined {
   }
 }
 
+/**
+ * The node flags of `npm run start:prod` in package.json, the one place they are kept:
+ * the benchmark measures the server as production starts it.
+ */
+export function productionNodeFlags(): string[] {
+  const packageJson = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { scripts?: Record<string, string> };
+  const script = packageJson.scripts?.['start:prod'] ?? '';
+  const match = /^node((?:\s+--\S+)*)\s+dist\/main\.js$/.exec(script.trim());
+  if (!match) throw new Error(`package.json "start:prod" should read "node [--flag ...] dist/main.js", not "${script}"`);
+  return match[1]!.split(/\s+/).filter(Boolean);
+}
+
 export interface ServerOptions {
   database: BenchDatabase;
   crmUrl: string;
   logLevel: string;
-  /** Extra node flags, e.g. --cpu-prof. */
+  /** Node flags after the production ones (productionNodeFlags()), e.g. --cpu-prof. */
   nodeFlags?: string[];
   /** Where the server's stdout/stderr go. */
   logFile: string;
@@ -122,7 +134,8 @@ export class BenchServer {
     const child = spawn(
       process.execPath,
       // The preload turns SIGTERM into a normal exit, so --cpu-prof gets to write its profile.
-      [...(options.nodeFlags ?? []), '--import', './bench/exit-on-signal.mjs', 'dist/main.js'],
+      // Extra flags come after the production ones, so they can override them.
+      [...productionNodeFlags(), ...(options.nodeFlags ?? []), '--import', './bench/exit-on-signal.mjs', 'dist/main.js'],
       {
         cwd: REPO_ROOT,
         stdio: ['ignore', log, log],

@@ -21,10 +21,11 @@ export class AppValidationPipe extends ValidationPipe {
     if (metadata.type !== 'body' || typeof value !== 'object' || value === null) {
       return super.transform(value, metadata);
     }
-    // Request bodies are plain JSON, so a structured clone keeps what whitelisting strips.
-    const raw = structuredClone(value);
+    // Whitelisting strips fields from the instances class-transformer builds, never from
+    // the parsed body itself (DTO transforms only touch primitives), so the body still
+    // holds every undeclared field; no copy of it is needed.
     const validated = await super.transform(value, metadata);
-    restoreExtraFields(validated, raw);
+    restoreExtraFields(validated, value);
     return validated;
   }
 }

@@ -30,6 +30,14 @@ describe('AppValidationPipe with @KeepExtraFields', () => {
     expect(result.thing).toMatchObject({ id: 'x', uri: 'https://rc/x', nested: { a: 1 } });
   });
 
+  it('leaves the parsed body untouched, since the extra fields are restored from it', async () => {
+    const body = { name: 'n', extra: 1, thing: { id: 'x', uri: 'https://rc/x', nested: { a: 1 } } };
+    const copy = structuredClone(body);
+    const result = (await run(body)) as Body;
+    expect(body).toEqual(copy);
+    expect(result.thing).not.toBe(body.thing);
+  });
+
   it('still validates the declared fields, naming the nested path', async () => {
     await expect(run({ name: 'n', thing: { id: 5 } })).rejects.toMatchObject({
       response: { message: expect.arrayContaining([expect.stringMatching(/^thing\.id/)]) },

@@ -4,7 +4,18 @@ import { DataSource, type DataSourceOptions } from 'typeorm';
 import type { AppConfig } from '../config/app-config.js';
 import { MIGRATIONS } from './migrations/index.js';
 
-/** TypeORM options for the configured store: a SQLite file by default, PostgreSQL for several instances. */
+/**
+ * TypeORM options for the configured store: a SQLite file by default, PostgreSQL for several instances.
+ *
+ * SQLite note for repositories: TypeORM's SQLite driver writes numeric parameters into
+ * the SQL text (`WHERE "id" = 52`) instead of binding them, so a query on a numeric id
+ * is new SQL for every row. Each one is prepared again (CPU) and parked in TypeORM's
+ * 100-statement cache; an evicted statement's native memory is freed only when a full
+ * GC collects its wrapper, so under load it piled up by the hundred megabytes. Hot
+ * paths therefore address rows by their string keys (every logging table has a unique
+ * one) and insert with `.updateEntity(false)`, which skips the read-back of generated
+ * columns by id. test/sql-statement-reuse.e2e.spec.ts keeps them that way.
+ */
 export function dataSourceOptions(
   config: Pick<AppConfig, 'DATABASE_URL' | 'DATABASE_SCHEMA' | 'DATABASE_POOL_SIZE'>,
 ): DataSourceOptions {
@@ -21,6 +32,10 @@ export function dataSourceOptions(
         db.pragma('journal_mode = WAL');
         db.pragma('synchronous = NORMAL');
         db.pragma('busy_timeout = 5000');
+        // SQLite's own default page cache (2 MB). better-sqlite3 is built with 16 MB, which a
+        // busy server fills and keeps as resident memory; pages beyond the cache still come
+        // from the operating system's file cache.
+        db.pragma('cache_size = -2000');
       },
     };
   }

@@ -157,6 +157,7 @@ export class FakePipedriveServer {
   // ---- HTTP -------------------------------------------------------------------
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const arrivedAt = performance.now();
     const url = new URL(req.url ?? '/', 'http://fake');
     const raw = await readBody(req);
     const body = parseBody(raw, req.headers['content-type']);
@@ -168,7 +169,7 @@ export class FakePipedriveServer {
       body,
     };
     this.requests.push(recorded);
-    if (this.latencyMs > 0) await delay(this.latencyMs);
+    if (this.latencyMs > 0) await waitUntil(arrivedAt + this.latencyMs);
 
     const failureIndex = this.failures.findIndex(
       (f) => (!f.method || f.method === recorded.method) && (!f.path || f.path.test(recorded.path)),
@@ -326,6 +327,17 @@ export class FakePipedriveServer {
   private id(): number {
     return this.nextId++;
   }
+}
+
+/**
+ * Resolves at `deadline` (a performance.now() time). A timer alone answers about 1 ms
+ * late (libuv counts whole milliseconds from a cached loop time), which a benchmark
+ * would charge to the server; the last millisecond is waited out with setImmediate.
+ */
+async function waitUntil(deadline: number): Promise<void> {
+  const coarseMs = Math.floor(deadline - performance.now()) - 1;
+  if (coarseMs > 0) await delay(coarseMs);
+  while (performance.now() < deadline) await new Promise((resolve) => setImmediate(resolve));
 }
 
 function readBody(req: IncomingMessage): Promise<string> {

@@ -178,7 +178,7 @@ export class CallLogService {
         };
       }
       const logId = String(result.logId);
-      await this.callLogs.complete(claim.id, logId, { ...stored });
+      await this.callLogs.complete(key, logId, { ...stored });
       this.logger.log(`Logged call session ${key.sessionId} for ${session.user.id} on ${connector.name} as ${logId}`);
       return { successful: true, logId, returnMessage: result.returnMessage ?? success('Call logged.') };
     });
@@ -244,7 +244,7 @@ export class CallLogService {
         composedLogDetails: composeCallLog(factsOf(stored), connector.manifest.logFormat, session.user.timezone),
       });
       // Written only after the CRM accepted the change, so our structure never claims more than the CRM holds.
-      await this.callLogs.updateDetails(row.id, { ...stored });
+      await this.callLogs.updateDetails(key, { ...stored });
       return {
         successful: true,
         logId: row.thirdPartyLogId,

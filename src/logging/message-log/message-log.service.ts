@@ -204,7 +204,7 @@ export class MessageLogService {
     // two, the messages are still unlogged and a re-send merges them by id.
     const storedEntries = entries as unknown as Record<string, unknown>[];
     if (digest) {
-      await this.digests.replaceEntries(digest.id, storedEntries, scope);
+      await this.digests.replaceEntries(userId, digestKey, storedEntries, scope);
     } else {
       await this.digests.create(
         {

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { In, IsNull, QueryFailedError, Repository } from 'typeorm';
-import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity.js';
 import { CallLogEntity } from '../entities/call-log.entity.js';
+import { FixedSql } from '../fixed-sql.js';
 
 /** One RingCentral call session of one extension, for one of our users. */
 export interface CallSessionKey {
@@ -24,12 +24,40 @@ function isUniqueViolation(error: unknown): boolean {
   return typeof code === 'string' && UNIQUE_VIOLATION_CODES.has(code);
 }
 
+const CLAIM_FIELDS = ['userId', 'sessionId', 'extensionKey', 'contactId', 'details'] as const;
+
 @Injectable()
 export class CallLogsRepository {
-  constructor(@InjectRepository(CallLogEntity) private readonly callLogs: Repository<CallLogEntity>) {}
+  /**
+   * Every call log request runs these: fixed SQL (see fixed-sql.ts), rows addressed by
+   * their unique string key (see the SQLite note in data-source-options.ts).
+   */
+  private readonly sql: FixedSql<CallLogEntity>;
+  private readonly findBySessionSql: string;
+  private readonly claimSql: string;
+  private readonly completeSql: string;
+  private readonly updateDetailsSql: string;
 
-  findBySession(key: CallSessionKey): Promise<CallLogEntity | null> {
-    return this.callLogs.findOneBy({ ...key });
+  constructor(@InjectRepository(CallLogEntity) private readonly callLogs: Repository<CallLogEntity>) {
+    const sql = (this.sql = new FixedSql(callLogs));
+    const byKey =
+      `${sql.column('userId')} = :userId AND ${sql.column('sessionId')} = :sessionId ` +
+      `AND ${sql.column('extensionKey')} = :extensionKey`;
+    const touched = `${sql.column('updatedAt')} = CURRENT_TIMESTAMP`;
+    this.findBySessionSql = `SELECT ${sql.allColumns} FROM ${sql.table} WHERE ${byKey}`;
+    // RETURNING (PostgreSQL, and SQLite since 3.35) reads the new row back in the same statement.
+    this.claimSql =
+      `INSERT INTO ${sql.table} (${CLAIM_FIELDS.map((field) => sql.column(field)).join(', ')}) ` +
+      `VALUES (${CLAIM_FIELDS.map((field) => `:${field}`).join(', ')}) RETURNING ${sql.allColumns}`;
+    this.completeSql =
+      `UPDATE ${sql.table} SET ${sql.column('thirdPartyLogId')} = :thirdPartyLogId, ` +
+      `${sql.column('details')} = :details, ${touched} WHERE ${byKey}`;
+    this.updateDetailsSql = `UPDATE ${sql.table} SET ${sql.column('details')} = :details, ${touched} WHERE ${byKey}`;
+  }
+
+  async findBySession(key: CallSessionKey): Promise<CallLogEntity | null> {
+    const [row] = await this.sql.select(this.findBySessionSql, { ...key });
+    return row ?? null;
   }
 
   findBySessions(userId: string, sessionIds: string[], extensionKey: string): Promise<CallLogEntity[]> {
@@ -61,8 +89,12 @@ export class CallLogsRepository {
 
   private async tryInsert(key: CallSessionKey, contactId: string, now: number): Promise<CallLogEntity | null> {
     try {
-      const result = await this.callLogs.insert({ ...key, contactId, thirdPartyLogId: null, details: { claimedAt: now } });
-      return this.callLogs.findOneByOrFail({ id: Number(result.identifiers[0]?.id) });
+      const [claimed] = await this.sql.select(this.claimSql, {
+        ...key,
+        contactId,
+        details: this.sql.persistent('details', { claimedAt: now }),
+      });
+      return claimed ?? null;
     } catch (error) {
       if (isUniqueViolation(error)) return null;
       throw error;
@@ -70,16 +102,19 @@ export class CallLogsRepository {
   }
 
   /** Turns a claim into the mapping once the CRM returned its log id. */
-  async complete(id: number, thirdPartyLogId: string, details: Record<string, unknown>): Promise<void> {
-    await this.callLogs.update({ id }, { thirdPartyLogId, details } as QueryDeepPartialEntity<CallLogEntity>);
+  async complete(key: CallSessionKey, thirdPartyLogId: string, details: Record<string, unknown>): Promise<void> {
+    await this.sql.run(this.completeSql, { ...key, thirdPartyLogId, details: this.sql.persistent('details', details) });
   }
 
-  /** Gives a claim back (the CRM call failed) so a retry can log the session. */
+  /**
+   * Gives a claim back (the CRM call failed, or it was left behind by a dead create) so
+   * a retry can log the session. By id: another instance may have re-claimed the key.
+   */
   async release(id: number): Promise<void> {
     await this.callLogs.delete({ id, thirdPartyLogId: IsNull() });
   }
 
-  async updateDetails(id: number, details: Record<string, unknown>): Promise<void> {
-    await this.callLogs.update({ id }, { details } as QueryDeepPartialEntity<CallLogEntity>);
+  async updateDetails(key: CallSessionKey, details: Record<string, unknown>): Promise<void> {
+    await this.sql.run(this.updateDetailsSql, { ...key, details: this.sql.persistent('details', details) });
   }
 }

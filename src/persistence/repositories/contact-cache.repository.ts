@@ -20,10 +20,15 @@ export class ContactCacheRepository {
 
   /** Creates or replaces the entry; concurrent lookups of one number both succeed (last one wins). */
   async store(userId: string, phoneNumber: string, contacts: ContactInfo[], expiresAt: Date): Promise<void> {
-    await this.entries.upsert(
-      { userId, phoneNumber, contacts, expiresAt, updatedAt: new Date() } as QueryDeepPartialEntity<ContactCacheEntity>,
-      { conflictPaths: ['userId', 'phoneNumber'], skipUpdateIfNoValuesChanged: false },
-    );
+    // The query builder's upsert, because it can skip the read-back by numeric id that
+    // Repository.upsert does: see the SQLite note in data-source-options.ts.
+    await this.entries
+      .createQueryBuilder()
+      .insert()
+      .values({ userId, phoneNumber, contacts, expiresAt, updatedAt: new Date() } as QueryDeepPartialEntity<ContactCacheEntity>)
+      .orUpdate(['contacts', 'expiresAt', 'updatedAt'], ['userId', 'phoneNumber'], { skipUpdateIfNoValuesChanged: false })
+      .updateEntity(false)
+      .execute();
   }
 
   async forget(userId: string, phoneNumber: string): Promise<void> {
