@@ -7,6 +7,7 @@ import type {
   ConnectorManifest,
   ContactInfo,
   CrmConnector,
+  CreateLogResult,
   CrmCredentials,
   OAuthTokens,
   UserInfoResult,
@@ -174,27 +175,18 @@ export class PipedriveConnector implements CrmConnector {
   }
 
   async createCallLog(params: Params<'createCallLog'>) {
-    const call = this.call(params);
-    const [types, links] = await Promise.all([
-      this.activityTypes(params, call),
-      this.personLinks(params, call, params.contactInfo, params.additionalSubmission),
-    ]);
     const duration = toDuration(params.callLog.duration);
-    const response = await this.api.createActivity(call, {
-      subject: params.subject,
-      type: callActivityTypeKey(types),
-      owner_id: numericId(params.user.crmUserId),
-      note: params.composedLogDetails,
-      done: true,
-      ...toUtcDue(params.callLog.startTime),
-      ...(duration ? { duration } : {}),
-      ...links,
-    });
-    return {
-      logId: String(response.data.data.id),
-      returnMessage: success('Call logged to Pipedrive.'),
-      extraDataTracking: rateLimitTracking(response),
-    };
+    return this.createLinkedActivity(
+      params,
+      callActivityTypeKey,
+      {
+        subject: params.subject,
+        note: params.composedLogDetails,
+        ...toUtcDue(params.callLog.startTime),
+        ...(duration ? { duration } : {}),
+      },
+      'Call logged to Pipedrive.',
+    );
   }
 
   async updateCallLog(params: Params<'updateCallLog'>) {
@@ -232,26 +224,17 @@ export class PipedriveConnector implements CrmConnector {
   }
 
   async createMessageLog(params: Params<'createMessageLog'>) {
-    const call = this.call(params);
-    const [types, links] = await Promise.all([
-      this.activityTypes(params, call),
-      this.personLinks(params, call, params.contactInfo, params.additionalSubmission),
-    ]);
     const first = params.messages[0] ?? params.message;
-    const response = await this.api.createActivity(call, {
-      subject: params.sharedSMSLogContent?.subject ?? params.subject,
-      type: smsActivityTypeKey(types),
-      owner_id: numericId(params.user.crmUserId),
-      note: params.sharedSMSLogContent?.body ?? params.composedLogDetails,
-      done: true,
-      ...toUtcDue(first?.creationTime),
-      ...links,
-    });
-    return {
-      logId: String(response.data.data.id),
-      returnMessage: success('Message logged to Pipedrive.'),
-      extraDataTracking: rateLimitTracking(response),
-    };
+    return this.createLinkedActivity(
+      params,
+      smsActivityTypeKey,
+      {
+        subject: params.sharedSMSLogContent?.subject ?? params.subject,
+        note: params.sharedSMSLogContent?.body ?? params.composedLogDetails,
+        ...toUtcDue(first?.creationTime),
+      },
+      'Message logged to Pipedrive.',
+    );
   }
 
   /** The core sends the complete digest body, so this is one PATCH and no read. */
@@ -261,6 +244,32 @@ export class PipedriveConnector implements CrmConnector {
       note: params.sharedSMSLogContent?.body ?? params.composedLogDetails,
     });
     return { returnMessage: success('Message log updated in Pipedrive.'), extraDataTracking: rateLimitTracking(response) };
+  }
+
+  /** A done activity of the chosen type, owned by the user, linked to the person and its organisation, deal or lead. */
+  private async createLinkedActivity(
+    params: ConnectorCallContext & { contactInfo: ContactInfo; additionalSubmission?: Record<string, unknown> },
+    typeKey: (types: PipedriveActivityType[]) => string,
+    fields: PipedriveActivityInput,
+    message: string,
+  ): Promise<CreateLogResult> {
+    const call = this.call(params);
+    const [types, links] = await Promise.all([
+      this.activityTypes(params, call),
+      this.personLinks(params, call, params.contactInfo, params.additionalSubmission),
+    ]);
+    const response = await this.api.createActivity(call, {
+      ...fields,
+      type: typeKey(types),
+      owner_id: numericId(params.user.crmUserId),
+      done: true,
+      ...links,
+    });
+    return {
+      logId: String(response.data.data.id),
+      returnMessage: success(message),
+      extraDataTracking: rateLimitTracking(response),
+    };
   }
 
   private call(context: ConnectorCallContext): PipedriveCall {
