@@ -1,10 +1,11 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
+import { scratchSchema } from '../../test/support/scratch-schema.js';
 import { OUT_DIR, REPO_ROOT } from './paths.js';
 
 export type DatabaseKind = 'sqlite' | 'postgres';
@@ -45,20 +46,12 @@ export async function postgresUnreachable(url: string): Promise<string | undefin
 
 /** A fresh schema of the given PostgreSQL database, dropped afterwards. */
 export function postgresDatabase(url: string): BenchDatabase {
-  const schema = `bench_${randomUUID().replace(/-/g, '').slice(0, 16)}`;
+  const { schema, drop } = scratchSchema(url, 'bench');
   return {
     kind: 'postgres',
     env: { DATABASE_URL: url, DATABASE_SCHEMA: schema },
     label: `postgres ${new URL(url).host}${new URL(url).pathname}, schema ${schema}`,
-    dispose: async () => {
-      const client = new pg.Client({ connectionString: url });
-      await client.connect();
-      try {
-        await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-      } finally {
-        await client.end();
-      }
-    },
+    dispose: drop,
   };
 }
 

@@ -1,12 +1,11 @@
 import type { DynamicModule, ModuleMetadata, Type } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Test, type TestingModuleBuilder } from '@nestjs/testing';
-import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
 import request from 'supertest';
+import { scratchSchema } from './scratch-schema.js';
 import { AppModule } from '../../src/app.module.js';
 import { type AppConfig, loadAppConfig } from '../../src/config/app-config.js';
 import { configureHttpApp, createHttpAdapter } from '../../src/http-app.js';
@@ -25,20 +24,8 @@ export const usesPostgres = (): boolean => /^postgres(ql)?:\/\//.test(process.en
 export function createTestDatabase(): TestDatabase {
   const url = process.env.TEST_DATABASE_URL;
   if (url && usesPostgres()) {
-    const schema = `t_${randomUUID().replace(/-/g, '').slice(0, 16)}`;
-    return {
-      DATABASE_URL: url,
-      DATABASE_SCHEMA: schema,
-      dispose: async () => {
-        const client = new pg.Client({ connectionString: url });
-        await client.connect();
-        try {
-          await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-        } finally {
-          await client.end();
-        }
-      },
-    };
+    const { schema, drop } = scratchSchema(url, 't');
+    return { DATABASE_URL: url, DATABASE_SCHEMA: schema, dispose: drop };
   }
   const dir = mkdtempSync(join(tmpdir(), 'app-connect-test-'));
   return {
