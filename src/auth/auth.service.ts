@@ -120,6 +120,7 @@ export class AuthService {
     return {
       user,
       connector,
+      userSettings: {},
       context: {
         user: toConnectorUser(user),
         authHeader: connector.getAuthHeader(credentials),
