@@ -1,6 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { LoggerModule } from 'nestjs-pino';
+import { AdminModule } from './admin/admin.module.js';
 import { AuthModule } from './auth/auth.module.js';
 import { AppExceptionFilter } from './common/app-exception.filter.js';
 import { AppValidationPipe } from './common/app-validation.pipe.js';
@@ -12,6 +13,7 @@ import { LoggingModule } from './logging/logging.module.js';
 import { loggerOptions } from './logging-setup.js';
 import { ManifestModule } from './manifest/manifest.module.js';
 import { PersistenceModule } from './persistence/persistence.module.js';
+import { UserModule } from './user/user.module.js';
 
 @Module({})
 export class AppModule {
@@ -28,6 +30,8 @@ export class AppModule {
         ManifestModule,
         ContactsModule,
         LoggingModule,
+        UserModule,
+        AdminModule,
       ],
       providers: [
         // As APP_* providers, tests built on the testing module run the production pipeline.

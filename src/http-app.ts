@@ -2,6 +2,7 @@ import type { INestApplication } from '@nestjs/common';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
+import { REFRESHED_TOKEN_HEADER } from './auth/session-token.service.js';
 import type { AppConfig } from './config/app-config.js';
 
 /** Fastify: lower per-request overhead than Express, with a body limit built in. */
@@ -13,7 +14,9 @@ export function createHttpAdapter(config: AppConfig): FastifyAdapter {
 export function configureHttpApp(app: NestFastifyApplication | INestApplication): void {
   app.useLogger(app.get(Logger));
   app.enableShutdownHooks();
-  app.enableCors();
+  // The extension reads the renewed session token from a response header, which a
+  // browser hides from scripts unless CORS exposes it.
+  app.enableCors({ exposedHeaders: [REFRESHED_TOKEN_HEADER] });
   // The factory runs on the first /docs or /docs-json request rather than at start:
   // a server that is never asked for its documentation does not carry it.
   SwaggerModule.setup('docs', app, () => openApiDocument(app), { jsonDocumentUrl: 'docs-json' });

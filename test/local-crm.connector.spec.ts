@@ -186,6 +186,6 @@ describe('local CRM connector', () => {
     const revoked = { ...context, authHeader: connector.getAuthHeader({ apiKey: 'removed-key' }) };
     await expect(
       connector.findContact({ ...revoked, phoneNumber: '1', phoneNumberForms: forms('+14155550100'), overridingFormat: [], isExtension: false }),
-    ).rejects.toMatchObject({ code: 'CRM_AUTHORIZATION_FAILED' });
+    ).rejects.toMatchObject({ code: 'CRM_SESSION_REVOKED' });
   });
 });

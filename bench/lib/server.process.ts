@@ -138,6 +138,7 @@ export class BenchServer {
           PORT: String(port),
           LOG_LEVEL: options.logLevel,
           APP_SERVER_SECRET_KEY: randomBytes(32).toString('hex'),
+          HASH_KEY: randomBytes(16).toString('hex'),
           PIPEDRIVE_API_BASE_URL: options.crmUrl,
           PIPEDRIVE_OAUTH_BASE_URL: options.crmUrl,
           LOCAL_CRM_SEED_DEMO: 'false',

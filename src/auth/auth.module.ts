@@ -1,5 +1,6 @@
 import { Global, Module } from '@nestjs/common';
 import { JwtModule } from '@nestjs/jwt';
+import { SettingsModule } from '../settings/settings.module.js';
 import { AuthController } from './auth.controller.js';
 import { AuthService } from './auth.service.js';
 import { CredentialCipher } from './credential-cipher.service.js';
@@ -9,7 +10,7 @@ import { SessionGuard } from './session.guard.js';
 /** Global so every feature module can guard its routes with @RequiresSession(). */
 @Global()
 @Module({
-  imports: [JwtModule.register({})],
+  imports: [JwtModule.register({}), SettingsModule],
   controllers: [AuthController],
   providers: [AuthService, CredentialCipher, SessionTokenService, SessionGuard],
   exports: [AuthService, CredentialCipher, SessionTokenService, SessionGuard],

@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { AppErrorCode, AppException } from '../common/app.exception.js';
-import { ReturnMessage, success } from '../common/return-message.js';
+import { danger, ReturnMessage, success } from '../common/return-message.js';
 import { normaliseTimezone } from '../common/timezone.js';
 import { TtlCache } from '../common/ttl-cache.js';
 import { ConnectorRegistry } from '../connectors/connector-registry.service.js';
@@ -14,6 +14,7 @@ import type {
 } from '../connectors/crm-connector.interface.js';
 import type { UserEntity } from '../persistence/entities/user.entity.js';
 import { UsersRepository } from '../persistence/repositories/users.repository.js';
+import { SettingsService } from '../settings/settings.service.js';
 import { CredentialCipher } from './credential-cipher.service.js';
 import type { CrmSession } from './crm-session.js';
 import { SessionTokenService } from './session-token.service.js';
@@ -53,6 +54,7 @@ export class AuthService {
     private readonly users: UsersRepository,
     private readonly cipher: CredentialCipher,
     private readonly tokens: SessionTokenService,
+    private readonly settings: SettingsService,
   ) {}
 
   async apiKeyLogin(params: {
@@ -102,11 +104,38 @@ export class AuthService {
     this.logger.log(`User ${session.user.id} logged out of ${session.user.platform}`);
   }
 
+  /**
+   * The extension's periodic refresh: the connector's refreshUserInfo when it has one (its
+   * answer replaces the stored profile), else nothing to do.
+   */
+  async refreshUserInfo(session: CrmSession): Promise<{ successful: boolean; returnMessage: ReturnMessage }> {
+    const { connector, user } = session;
+    if (!connector.refreshUserInfo) {
+      return { successful: true, returnMessage: success('User information is up to date.') };
+    }
+    const result = await connector.refreshUserInfo(session.context);
+    const info = result.platformUserInfo;
+    if (result.successful && info) {
+      await this.users.updateProfile(user.id, {
+        name: info.name,
+        timezone: normaliseTimezone(info.timezoneName, info.timezoneOffset),
+        platformAdditionalInfo: info.platformAdditionalInfo ?? user.platformAdditionalInfo,
+      });
+      this.resolvedUsers.delete(user.id);
+    }
+    return {
+      successful: result.successful,
+      returnMessage:
+        result.returnMessage ??
+        (result.successful ? success('User information refreshed.') : danger(`${connector.manifest.displayName} could not refresh the user information.`)),
+    };
+  }
+
   /** Turns a verified JWT payload into a session, refreshing OAuth tokens about to expire. */
-  async resolveSession(userId: string, sessionVersion: number): Promise<CrmSession> {
+  async resolveSession(userId: string, sessionVersion: number, platform: string): Promise<CrmSession> {
     const user = await this.resolvedUsers.get(userId, () => this.users.findById(userId));
     if (!user || !user.credentials || user.sessionVersion !== sessionVersion) {
-      throw AppException.sessionInvalid('Session revoked: please log in again.');
+      throw AppException.crmAuthorizationFailed(platform, 'This CRM connection was closed (logged out or revoked). Please connect to the CRM again.');
     }
     const connector = this.connectors.get(user.platform);
     // What this session holds: a refresh for it is needed only while the stored
@@ -120,7 +149,7 @@ export class AuthService {
     return {
       user,
       connector,
-      userSettings: {},
+      userSettings: await this.settings.effectiveFor(user),
       context: {
         user: toConnectorUser(user),
         authHeader: connector.getAuthHeader(credentials),
@@ -148,14 +177,14 @@ export class AuthService {
     const refresh = (async () => {
       const current = await this.users.findById(user.id);
       if (!current?.credentials) {
-        throw AppException.sessionInvalid('Session revoked: please log in again.');
+        throw AppException.crmAuthorizationFailed(user.platform, 'This CRM connection was closed (logged out or revoked). Please connect to the CRM again.');
       }
       const credentials = this.decrypt(current);
       const replaced = current.credentials !== stale;
       const fresh = credentials.expiresAt === undefined || credentials.expiresAt - Date.now() >= REFRESH_MARGIN_MS;
       if (replaced && fresh) return { credentials, stored: current.credentials };
       if (!credentials.refreshToken || !connector.refreshAccessToken) {
-        throw AppException.crmAuthorizationFailed(user.platform, 'CRM session expired: please log in again.');
+        throw AppException.crmAuthorizationFailed(user.platform, 'The CRM session expired and cannot be renewed. Please connect to the CRM again.');
       }
       const tokens = await connector.refreshAccessToken({
         refreshToken: credentials.refreshToken,

@@ -17,4 +17,6 @@ export interface SessionJwtPayload {
   platform: string;
   /** The user's sessionVersion when the token was issued; logout raises it. */
   sv: number;
+  /** Set by the JWT library on verified tokens: expiry, epoch seconds. */
+  exp?: number;
 }

@@ -5,6 +5,12 @@ import { AppException } from '../common/app.exception.js';
 import { AppConfig } from '../config/app-config.js';
 import type { SessionJwtPayload } from './crm-session.js';
 
+/** The response header that carries a renewed session token; the extension swaps it in. */
+export const REFRESHED_TOKEN_HEADER = 'x-refreshed-jwt-token';
+
+/** Sessions slide: a token with less than this left is renewed (capped at half the lifetime). */
+const RENEW_WHEN_LEFT_SECONDS = 7 * 24 * 60 * 60;
+
 /** Issues and verifies the App Connect session JWT (HS256, server secret). */
 @Injectable()
 export class SessionTokenService {
@@ -28,6 +34,17 @@ export class SessionTokenService {
       expiresIn: this.config.JWT_TTL_SECONDS,
       algorithm: 'HS256',
     });
+  }
+
+  /**
+   * A fresh token for a session whose token is past the renewal point, else undefined.
+   * An active user thereby never meets the expiry; an idle one does.
+   */
+  renewIfAging(payload: SessionJwtPayload, nowSeconds = Math.floor(Date.now() / 1000)): string | undefined {
+    if (payload.exp === undefined) return undefined;
+    const renewWhenLeft = Math.min(RENEW_WHEN_LEFT_SECONDS, Math.floor(this.config.JWT_TTL_SECONDS / 2));
+    if (payload.exp - nowSeconds >= renewWhenLeft) return undefined;
+    return this.issue({ sub: payload.sub, platform: payload.platform, sv: payload.sv });
   }
 
   verify(token: string): SessionJwtPayload {

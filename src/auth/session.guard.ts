@@ -2,7 +2,11 @@ import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { AppException } from '../common/app.exception.js';
 import { AuthService } from './auth.service.js';
 import type { CrmSession } from './crm-session.js';
-import { SessionTokenService } from './session-token.service.js';
+import { REFRESHED_TOKEN_HEADER, SessionTokenService } from './session-token.service.js';
+
+interface ReplyWithHeaders {
+  header(name: string, value: string): unknown;
+}
 
 export interface SessionRequest {
   headers: Record<string, string | string[] | undefined>;
@@ -13,6 +17,7 @@ export interface SessionRequest {
 /**
  * Accepts the session JWT as `Authorization: Bearer <jwt>` or the legacy
  * `?jwtToken=` and attaches the CrmSession. Every failure is a 401 saying why.
+ * A valid token near its expiry is renewed in the x-refreshed-jwt-token header.
  */
 @Injectable()
 export class SessionGuard implements CanActivate {
@@ -25,7 +30,9 @@ export class SessionGuard implements CanActivate {
     const request = context.switchToHttp().getRequest<SessionRequest>();
     const token = this.extractToken(request);
     const payload = this.tokens.verify(token);
-    request.crmSession = await this.auth.resolveSession(payload.sub, payload.sv);
+    request.crmSession = await this.auth.resolveSession(payload.sub, payload.sv, payload.platform);
+    const renewed = this.tokens.renewIfAging(payload);
+    if (renewed) context.switchToHttp().getResponse<ReplyWithHeaders>().header(REFRESHED_TOKEN_HEADER, renewed);
     return true;
   }
 

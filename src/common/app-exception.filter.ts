@@ -13,6 +13,8 @@ import { danger, ReturnMessage } from './return-message.js';
 interface ErrorBody {
   successful: false;
   error: string;
+  /** Our AppErrorCode, for clients that act on the kind of failure (CRM_SESSION_REVOKED). */
+  errorCode?: string;
   message: string;
   fields?: string[];
   errorId?: string;
@@ -21,6 +23,7 @@ interface ErrorBody {
 
 interface ReplyLike {
   status(code: number): ReplyLike;
+  header(name: string, value: string): ReplyLike;
   send(body: unknown): void;
 }
 
@@ -37,7 +40,9 @@ export class AppExceptionFilter implements ExceptionFilter {
   catch(exception: unknown, host: ArgumentsHost): void {
     const reply = host.switchToHttp().getResponse<ReplyLike>();
     const [status, body] = this.toResponse(exception);
-    reply.status(status).send(body);
+    // A route that answers text (@Header('Content-Type', ...)) has set its type already;
+    // the error envelope is JSON whatever the route would have answered.
+    reply.status(status).header('content-type', 'application/json; charset=utf-8').send(body);
   }
 
   private toResponse(exception: unknown): [number, ErrorBody] {
@@ -64,6 +69,7 @@ export class AppExceptionFilter implements ExceptionFilter {
     const body = (error: string): ErrorBody => ({
       successful: false,
       error,
+      errorCode: exception.code,
       message: exception.message,
       ...(exception.details.fields?.length ? { fields: exception.details.fields } : {}),
       returnMessage: danger(exception.message),
@@ -76,6 +82,10 @@ export class AppExceptionFilter implements ExceptionFilter {
       case AppErrorCode.SessionInvalid:
       case AppErrorCode.CrmAuthorizationFailed:
         return [HttpStatus.UNAUTHORIZED, body('Unauthorized')];
+      case AppErrorCode.Forbidden:
+        return [HttpStatus.FORBIDDEN, body('Forbidden')];
+      case AppErrorCode.UpstreamUnavailable:
+        return [HttpStatus.BAD_GATEWAY, body('Bad Gateway')];
       case AppErrorCode.CrmRequestFailed:
         // The request was fine; the CRM refused it. App Connect reports that as a
         // business failure in a 200 envelope so the extension shows the CRM's reason.

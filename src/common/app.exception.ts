@@ -4,12 +4,20 @@ export enum AppErrorCode {
   UnsupportedPlatform = 'UNSUPPORTED_PLATFORM',
   /** No session, or the session JWT is bad, expired or revoked. */
   SessionInvalid = 'SESSION_INVALID',
-  /** The CRM refused the stored credentials and they could not be refreshed. */
-  CrmAuthorizationFailed = 'CRM_AUTHORIZATION_FAILED',
+  /**
+   * The session's CRM authorization is gone: the CRM refused the stored credentials and
+   * they could not be refreshed, the refresh itself was refused, or the user logged out.
+   * The extension reads this code and asks the user to connect again.
+   */
+  CrmAuthorizationFailed = 'CRM_SESSION_REVOKED',
   /** The CRM answered with an error, or could not be reached. */
   CrmRequestFailed = 'CRM_REQUEST_FAILED',
   /** The CRM rejected a login attempt (bad API key, wrong hostname...). */
   CrmLoginRejected = 'CRM_LOGIN_REJECTED',
+  /** The caller is known but may not do this (a RingCentral user who is not an admin). */
+  Forbidden = 'FORBIDDEN',
+  /** A service other than the CRM that the request needs (RingCentral) failed or did not answer. */
+  UpstreamUnavailable = 'UPSTREAM_UNAVAILABLE',
 }
 
 /**
@@ -42,5 +50,13 @@ export class AppException extends Error {
 
   static crmAuthorizationFailed(platform: string, message: string): AppException {
     return new AppException(AppErrorCode.CrmAuthorizationFailed, message, { platform, status: 401 });
+  }
+
+  static forbidden(message: string): AppException {
+    return new AppException(AppErrorCode.Forbidden, message);
+  }
+
+  static upstreamUnavailable(message: string): AppException {
+    return new AppException(AppErrorCode.UpstreamUnavailable, message);
   }
 }

@@ -23,11 +23,23 @@ describe('loadAppConfig', () => {
   it('refuses production without a server secret', () => {
     expect(() => loadAppConfig({ NODE_ENV: 'production' })).toThrow(/APP_SERVER_SECRET_KEY/);
     expect(() => loadAppConfig({ NODE_ENV: 'production', APP_SERVER_SECRET_KEY: 'short' })).toThrow(/at least 32/);
-    expect(loadAppConfig({ NODE_ENV: 'production', APP_SERVER_SECRET_KEY: 'x'.repeat(40) }).isProduction).toBe(true);
+    expect(
+      loadAppConfig({ NODE_ENV: 'production', APP_SERVER_SECRET_KEY: 'x'.repeat(40), HASH_KEY: 'h'.repeat(20) }).isProduction,
+    ).toBe(true);
+  });
+
+  it('refuses production without a hash key, and names both missing secrets at once', () => {
+    expect(() => loadAppConfig({ NODE_ENV: 'production', APP_SERVER_SECRET_KEY: 'x'.repeat(40) })).toThrow(/HASH_KEY is required/);
+    expect(() => loadAppConfig({ NODE_ENV: 'production' })).toThrow(/APP_SERVER_SECRET_KEY[\s\S]*HASH_KEY/);
+    expect(() => loadAppConfig({ HASH_KEY: 'short' })).not.toThrow();
+    expect(() =>
+      loadAppConfig({ NODE_ENV: 'production', APP_SERVER_SECRET_KEY: 'x'.repeat(40), HASH_KEY: 'short' }),
+    ).toThrow(/HASH_KEY must be at least 16/);
+    expect(loadAppConfig({}).usesDevelopmentHashKey).toBe(true);
   });
 
   it('has no demo key in production unless configured', () => {
-    const config = loadAppConfig({ NODE_ENV: 'production', APP_SERVER_SECRET_KEY: 'x'.repeat(40) });
+    const config = loadAppConfig({ NODE_ENV: 'production', APP_SERVER_SECRET_KEY: 'x'.repeat(40), HASH_KEY: 'h'.repeat(20) });
     expect(config.localCrmApiKeys.size).toBe(0);
     const configured = loadAppConfig({ LOCAL_CRM_API_KEYS: 'k1=Alice, k2' });
     expect([...configured.localCrmApiKeys.entries()]).toEqual([

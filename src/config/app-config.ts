@@ -17,6 +17,7 @@ export const LOG_FORMATS = ['text/plain', 'text/html', 'text/markdown'] as const
 export type ComposedLogFormat = (typeof LOG_FORMATS)[number];
 
 const DEV_SECRET = 'development-only-secret-change-me';
+const DEV_HASH_KEY = 'development-only-hash-key-change-me';
 
 const toInt = ({ value }: { value: unknown }) =>
   value === undefined || value === '' ? undefined : Number(value);
@@ -70,6 +71,19 @@ export class AppConfig {
   @IsString({ message: 'APP_SERVER_SECRET_KEY is required when NODE_ENV=production' })
   @MinLength(32, { message: 'APP_SERVER_SECRET_KEY must be at least 32 characters' })
   APP_SERVER_SECRET_KEY: string = DEV_SECRET;
+
+  /**
+   * Keys the hashes of RingCentral account and extension ids (/userInfoHash, admin settings,
+   * call identities). Changing it orphans every stored hashed id, so it is set once per deployment.
+   */
+  @ValidateIf((config: AppConfig) => config.NODE_ENV === 'production')
+  @IsString({ message: 'HASH_KEY is required when NODE_ENV=production' })
+  @MinLength(16, { message: 'HASH_KEY must be at least 16 characters' })
+  HASH_KEY: string = DEV_HASH_KEY;
+
+  /** RingCentral's API, asked who a RingCentral access token belongs to (admin routes). */
+  @IsUrl({ require_tld: false, protocols: ['http', 'https'] })
+  RINGCENTRAL_SERVER_URL = 'https://platform.ringcentral.com';
 
   @Transform(toInt)
   @IsInt()
@@ -148,6 +162,10 @@ export class AppConfig {
     return this.APP_SERVER_SECRET_KEY === DEV_SECRET;
   }
 
+  get usesDevelopmentHashKey(): boolean {
+    return this.HASH_KEY === DEV_HASH_KEY;
+  }
+
   /** Local CRM keys with their display names; `demo` when none are configured outside production. */
   get localCrmApiKeys(): Map<string, string> {
     const entries = this.LOCAL_CRM_API_KEYS ?? (this.isProduction ? [] : ['demo=Demo User']);
@@ -183,9 +201,13 @@ export function loadAppConfig(
     );
     throw new ConfigValidationError(`Invalid configuration:\n  - ${lines.join('\n  - ')}`);
   }
-  if (config.isProduction && config.usesDevelopmentSecret) {
+  const missingInProduction = [
+    config.usesDevelopmentSecret && 'APP_SERVER_SECRET_KEY',
+    config.usesDevelopmentHashKey && 'HASH_KEY',
+  ].filter(Boolean);
+  if (config.isProduction && missingInProduction.length) {
     throw new ConfigValidationError(
-      'Invalid configuration:\n  - APP_SERVER_SECRET_KEY is required when NODE_ENV=production',
+      `Invalid configuration:\n  - ${missingInProduction.map((name) => `${name} is required when NODE_ENV=production`).join('\n  - ')}`,
     );
   }
   return config;

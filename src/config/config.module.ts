@@ -18,6 +18,11 @@ export class ConfigModule {
                 'APP_SERVER_SECRET_KEY is not set: using the development secret. Set it before exposing this server.',
               );
             }
+            if (resolved.usesDevelopmentHashKey && resolved.NODE_ENV !== 'test') {
+              new Logger('Config').warn(
+                'HASH_KEY is not set: using the development hash key. Set it before exposing this server; changing it later orphans stored account settings.',
+              );
+            }
             return resolved;
           },
         },

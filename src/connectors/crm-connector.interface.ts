@@ -1,4 +1,5 @@
 import type { ReturnMessage } from '../common/return-message.js';
+import type { UserSettings } from '../common/user-settings.js';
 
 /**
  * The contract between the core and one CRM. Method and parameter names follow
@@ -206,6 +207,22 @@ export interface CrmConnector {
     redirectUri?: string;
   }): Promise<OAuthTokens>;
   refreshAccessToken?(params: { refreshToken: string; hostname: string | null }): Promise<OAuthTokens>;
+
+  /**
+   * Re-reads the CRM user behind the session on the extension's periodic refresh (every
+   * start and every 15 minutes). `platformUserInfo`, when given, replaces the stored name,
+   * timezone and additional info. Without this method the refresh is a no-op success.
+   */
+  refreshUserInfo?(params: ConnectorCallContext): Promise<UserInfoResult>;
+
+  /**
+   * Called before a user's settings change is stored, with the settings sent and the
+   * complete settings as they would be stored. `successful: false` refuses the change and
+   * its returnMessage tells the user why; nothing is stored then.
+   */
+  onUpdateUserSettings?(
+    params: ConnectorCallContext & { userSettings: UserSettings; updatedSettings: UserSettings },
+  ): Promise<{ successful: boolean; returnMessage?: ReturnMessage }>;
 
   /** Revokes or forgets CRM-side state on logout; optional. */
   unAuthorize?(params: ConnectorCallContext): Promise<void>;

@@ -6,7 +6,11 @@ import { CallLogEntity } from './entities/call-log.entity.js';
 import { ContactCacheEntity } from './entities/contact-cache.entity.js';
 import { MessageDigestEntity } from './entities/message-digest.entity.js';
 import { MessageLogEntity } from './entities/message-log.entity.js';
+import { AdminSettingsEntity } from './entities/admin-settings.entity.js';
+import { UserSettingEntity } from './entities/user-setting.entity.js';
 import { UserEntity } from './entities/user.entity.js';
+import { AdminSettingsRepository } from './repositories/admin-settings.repository.js';
+import { UserSettingsRepository } from './repositories/user-settings.repository.js';
 import { CallLogsRepository } from './repositories/call-logs.repository.js';
 import { ContactCacheRepository } from './repositories/contact-cache.repository.js';
 import { UsersRepository } from './repositories/users.repository.js';
@@ -14,8 +18,25 @@ import { MessageDigestsRepository } from './repositories/message-digests.reposit
 import { MessageLogsRepository } from './repositories/message-logs.repository.js';
 import { KeyedLockService } from './keyed-lock.service.js';
 
-const CORE_ENTITIES = [UserEntity, CallLogEntity, MessageLogEntity, MessageDigestEntity, ContactCacheEntity];
-const REPOSITORIES = [UsersRepository, CallLogsRepository, MessageLogsRepository, MessageDigestsRepository, KeyedLockService, ContactCacheRepository];
+const CORE_ENTITIES = [
+  UserEntity,
+  CallLogEntity,
+  MessageLogEntity,
+  MessageDigestEntity,
+  ContactCacheEntity,
+  UserSettingEntity,
+  AdminSettingsEntity,
+];
+const REPOSITORIES = [
+  UsersRepository,
+  CallLogsRepository,
+  MessageLogsRepository,
+  MessageDigestsRepository,
+  KeyedLockService,
+  ContactCacheRepository,
+  UserSettingsRepository,
+  AdminSettingsRepository,
+];
 
 @Global()
 @Module({

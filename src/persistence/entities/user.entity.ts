@@ -31,6 +31,13 @@ export class UserEntity {
   @Column({ type: 'integer', default: 1 })
   sessionVersion: number;
 
+  /**
+   * hashRingCentralId of the user's RingCentral account, learned from the extension's
+   * settings calls; whose admin settings apply to this user. Null until first seen.
+   */
+  @Column({ type: 'varchar', length: 64, nullable: true })
+  rcAccountId: string | null;
+
   @Column({ type: 'simple-json', nullable: true })
   platformAdditionalInfo: Record<string, unknown> | null;
 

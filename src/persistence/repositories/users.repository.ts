@@ -29,6 +29,19 @@ export class UsersRepository {
     return this.users.findOneByOrFail({ id: login.id });
   }
 
+  /** Replaces what the CRM says about the user (from the connector's refreshUserInfo). */
+  async updateProfile(
+    id: string,
+    profile: Pick<UserEntity, 'name' | 'timezone' | 'platformAdditionalInfo'>,
+  ): Promise<void> {
+    await this.users.update({ id }, profile as QueryDeepPartialEntity<UserEntity>);
+  }
+
+  /** Records which RingCentral account (hashed id) the user belongs to. */
+  async setRcAccountId(id: string, rcAccountId: string): Promise<void> {
+    await this.users.update({ id }, { rcAccountId });
+  }
+
   async updateCredentials(id: string, credentials: string): Promise<void> {
     await this.users.update({ id }, { credentials });
   }

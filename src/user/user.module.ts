@@ -1,0 +1,12 @@
+import { Module } from '@nestjs/common';
+import { RingCentralModule } from '../ringcentral/ringcentral.module.js';
+import { SettingsModule } from '../settings/settings.module.js';
+import { UserController } from './user.controller.js';
+import { UserService } from './user.service.js';
+
+@Module({
+  imports: [RingCentralModule, SettingsModule],
+  controllers: [UserController],
+  providers: [UserService],
+})
+export class UserModule {}
