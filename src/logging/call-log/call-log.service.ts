@@ -14,6 +14,7 @@ import type {
   CallLogMutationResponseDto,
   CallLogUpdateResponseDto,
 } from './dto/call-log-response.dto.js';
+import type { CallLogContentDto } from './dto/call-log-content.dto.js';
 import type { CreateCallLogDto } from './dto/create-call-log.dto.js';
 import type { UpdateCallLogDto } from './dto/update-call-log.dto.js';
 
@@ -29,6 +30,8 @@ interface StoredCallLog {
   additionalSubmission?: Record<string, unknown>;
   contactName?: string;
   contactType?: string;
+  /** What RingSense sent for the call, so a later re-render can still show (or hide) it. */
+  ringSense?: RingSenseFields;
 }
 
 const RING_SENSE_FIELDS = [
@@ -38,6 +41,11 @@ const RING_SENSE_FIELDS = [
   'ringSenseBulletedSummary',
   'ringSenseLink',
 ] as const;
+
+type RingSenseFields = Pick<CallLogContentDto, (typeof RING_SENSE_FIELDS)[number]>;
+
+const ringSenseOf = (dto: RingSenseFields): RingSenseFields =>
+  sent(Object.fromEntries(RING_SENSE_FIELDS.map((field) => [field, dto[field]])));
 
 /** The other party: the callee of an outbound call, the caller of an inbound one. */
 function otherParty(callLog: CallLogRecord): Party | undefined {
@@ -76,10 +84,17 @@ function voicemailLink(callLog: CallLogRecord): string | undefined {
   return message?.type === 'VoiceMail' ? str(message.uri) : undefined;
 }
 
+/** The user's own side: the caller of an outbound call, the callee of an inbound one. */
+function ownParty(callLog: CallLogRecord): Party | undefined {
+  return callLog.direction === 'Outbound' ? callLog.from : callLog.direction === 'Inbound' ? callLog.to : undefined;
+}
+
 function factsOf(stored: StoredCallLog): CallLogFacts {
   const { callLog } = stored;
   const other = otherParty(callLog);
+  const own = ownParty(callLog);
   return {
+    ...stored.ringSense,
     subject: stored.subject,
     direction: callLog.direction,
     startTime: callLog.startTime,
@@ -93,6 +108,10 @@ function factsOf(stored: StoredCallLog): CallLogFacts {
     aiNote: stored.aiNote,
     transcript: stored.transcript,
     legs: callLog.legs?.map(toLeg),
+    sessionId: str(callLog.sessionId),
+    ringCentralUserName: str(own?.name),
+    ringCentralNumber: str(own?.phoneNumber),
+    ringCentralExtension: str(own?.extensionNumber),
   };
 }
 
@@ -142,6 +161,7 @@ export class CallLogService {
           contactName: dto.contactName,
           contactType: dto.contactType,
         }),
+        ringSense: ringSenseOf(dto),
       };
       const claim = await this.callLogs.claim(key, contactId);
       if (!claim) return this.existingLog(key);
@@ -151,7 +171,7 @@ export class CallLogService {
       try {
         result = await connector.createCallLog({
           ...context,
-          ...sent(Object.fromEntries(RING_SENSE_FIELDS.map((field) => [field, dto[field]]))),
+          ...stored.ringSense,
           contactInfo: {
             id: contactId,
             name: stored.contactName ?? '',
@@ -163,7 +183,7 @@ export class CallLogService {
           additionalSubmission: stored.additionalSubmission,
           aiNote: stored.aiNote,
           transcript: stored.transcript,
-          composedLogDetails: composeCallLog(factsOf(stored), connector.manifest.logFormat, session.user.timezone),
+          composedLogDetails: composeCallLog(factsOf(stored), connector.manifest.logFormat, session.user.timezone, session.userSettings),
           subject: stored.subject,
         });
       } catch (error) {
@@ -207,6 +227,7 @@ export class CallLogService {
           aiNote: dto.aiNote,
           transcript: dto.transcript,
         }),
+        ringSense: { ...previous.ringSense, ...ringSenseOf(dto) },
         additionalSubmission: dto.additionalSubmission
           ? { ...previous.additionalSubmission, ...dto.additionalSubmission }
           : previous.additionalSubmission,
@@ -241,7 +262,7 @@ export class CallLogService {
         aiNote: stored.aiNote,
         transcript: stored.transcript,
         additionalSubmission: stored.additionalSubmission,
-        composedLogDetails: composeCallLog(factsOf(stored), connector.manifest.logFormat, session.user.timezone),
+        composedLogDetails: composeCallLog(factsOf(stored), connector.manifest.logFormat, session.user.timezone, session.userSettings),
       });
       // Written only after the CRM accepted the change, so our structure never claims more than the CRM holds.
       await this.callLogs.updateDetails(key, { ...stored });

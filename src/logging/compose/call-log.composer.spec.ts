@@ -31,15 +31,15 @@ const facts: CallLogFacts = {
 };
 
 describe('composeCallLog', () => {
-  it('writes every section in plain text', () => {
+  it('writes every default section in plain text: no contact number, App Connect date format', () => {
     expect(composeCallLog(facts, 'text/plain', 'UTC')).toBe(
       [
         'Agent notes:',
         'Discussed renewal',
         'Call details',
         'Summary: Outbound call to Jane Smith',
-        'Contact: Jane Smith (+14155550100)',
-        'Date/Time: 2026-06-24 02:30:00 +00:00',
+        'Contact: Jane Smith',
+        'Date/Time: 2026-06-24 02:30:00 AM',
         'Duration: 2 minutes 5 seconds',
         'Result: Accepted',
         'Call recording: https://example.com/recording/123',
@@ -98,9 +98,11 @@ describe('composeCallLog', () => {
 
   it('shows the date in the user timezone: 23:30 UTC at +09:00 is the next morning', () => {
     const late = { ...facts, startTime: '2026-06-24T23:30:00.000Z' };
-    expect(composeCallLog(late, 'text/plain', '+09:00')).toContain('Date/Time: 2026-06-25 08:30:00 +09:00');
-    expect(composeCallLog(late, 'text/plain', 'Asia/Tokyo')).toContain('Date/Time: 2026-06-25 08:30:00 +09:00');
-    expect(composeCallLog(late, 'text/plain', 'UTC')).toContain('Date/Time: 2026-06-24 23:30:00 +00:00');
+    expect(composeCallLog(late, 'text/plain', '+09:00')).toContain('Date/Time: 2026-06-25 08:30:00 AM');
+    expect(composeCallLog(late, 'text/plain', 'Asia/Tokyo')).toContain('Date/Time: 2026-06-25 08:30:00 AM');
+    expect(composeCallLog(late, 'text/plain', 'UTC')).toContain('Date/Time: 2026-06-24 11:30:00 PM');
+    const withOffset = { logDateFormat: { value: 'YYYY-MM-DD HH:mm Z' } };
+    expect(composeCallLog(late, 'text/plain', 'Asia/Tokyo', withOffset)).toContain('Date/Time: 2026-06-25 08:30 +09:00');
   });
 
   it('reads epoch milliseconds and ISO-8601 start times as the same instant', () => {

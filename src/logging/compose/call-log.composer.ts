@@ -1,6 +1,8 @@
 import type { LogFormat } from '../../connectors/crm-connector.interface.js';
 import { inUserTimezone } from '../../common/timezone.js';
+import type { UserSettings } from '../../common/user-settings.js';
 import { type LogBlock, renderLogDocument } from './log-document.js';
+import { type CallLogOptions, resolveLogOptions } from './log-settings.js';
 
 interface Party {
   phoneNumber?: string;
@@ -35,6 +37,18 @@ export interface CallLogFacts {
   aiNote?: string;
   transcript?: string;
   legs?: Leg[];
+  /** RingCentral call session id. */
+  sessionId?: string;
+  /** The user's side of the call, as RingCentral names it. */
+  ringCentralUserName?: string;
+  ringCentralNumber?: string;
+  ringCentralExtension?: string;
+  ringSenseTranscript?: string;
+  ringSenseSummary?: string;
+  /** Connector-defined scores, e.g. { overall: 87 }. */
+  ringSenseAIScore?: Record<string, unknown>;
+  ringSenseBulletedSummary?: string;
+  ringSenseLink?: string;
 }
 
 /** "Outbound call to Jane Smith": what App Connect shows when the client sends no customSubject. */
@@ -74,27 +88,65 @@ function legLine(leg: Leg): string {
   return `${head ? `${head}: ` : ''}${route}${tail.length ? ` (${tail.join(', ')})` : ''}`;
 }
 
-/** The body as blocks, in the order App Connect's own composer writes them. */
-export function callLogBlocks(facts: CallLogFacts, timezone: string): LogBlock[] {
+/** { overall: 87, empathy: 4 } -> "overall: 87, empathy: 4"; nested values as JSON. */
+function scoreLine(score: Record<string, unknown>): string {
+  return Object.entries(score)
+    .filter(([, value]) => value !== undefined && value !== null && value !== '')
+    .map(([name, value]) => `${name}: ${typeof value === 'object' ? JSON.stringify(value) : String(value)}`)
+    .join(', ');
+}
+
+/** The body as blocks, in the order App Connect's own composer writes them; each block only when its setting allows. */
+export function callLogBlocks(facts: CallLogFacts, timezone: string, options: CallLogOptions): LogBlock[] {
   const blocks: LogBlock[] = [];
-  if (facts.note) blocks.push({ kind: 'text', label: 'Agent notes', text: facts.note });
+  if (facts.note && options.note) blocks.push({ kind: 'text', label: 'Agent notes', text: facts.note });
   blocks.push({ kind: 'heading', text: 'Call details' });
-  blocks.push({ kind: 'field', label: 'Summary', value: facts.subject });
-  if (facts.contactName || facts.contactNumber) {
-    const contact = [facts.contactName, facts.contactNumber && `(${facts.contactNumber})`].filter(Boolean).join(' ');
+  if (facts.sessionId && options.sessionId) blocks.push({ kind: 'field', label: 'Session ID', value: facts.sessionId });
+  if (facts.ringCentralUserName && options.ringCentralUserName) {
+    blocks.push({ kind: 'field', label: 'RingCentral user', value: facts.ringCentralUserName });
+  }
+  if ((facts.ringCentralNumber || facts.ringCentralExtension) && options.ringCentralNumber) {
+    const ext = facts.ringCentralExtension && `ext. ${facts.ringCentralExtension}`;
+    const value = facts.ringCentralNumber ? [facts.ringCentralNumber, ext && `(${ext})`] : [ext];
+    blocks.push({ kind: 'field', label: 'RingCentral number', value: value.filter(Boolean).join(' ') });
+  }
+  if (options.subject) blocks.push({ kind: 'field', label: 'Summary', value: facts.subject });
+  const number = options.contactNumber ? facts.contactNumber : undefined;
+  if (facts.contactName || number) {
+    const contact = [facts.contactName, number && (facts.contactName ? `(${number})` : number)].filter(Boolean).join(' ');
     blocks.push({ kind: 'field', label: 'Contact', value: contact });
   }
   const start = toIsoInstant(facts.startTime);
-  if (start) {
-    blocks.push({ kind: 'field', label: 'Date/Time', value: inUserTimezone(start, timezone).format('YYYY-MM-DD HH:mm:ss Z') });
+  if (start && options.dateTime) {
+    blocks.push({ kind: 'field', label: 'Date/Time', value: inUserTimezone(start, timezone).format(options.dateFormat) });
   }
-  if (facts.duration !== undefined) blocks.push({ kind: 'field', label: 'Duration', value: humanDuration(facts.duration) });
-  if (facts.result) blocks.push({ kind: 'field', label: 'Result', value: facts.result });
-  if (facts.recordingLink) blocks.push({ kind: 'link', label: 'Call recording', url: facts.recordingLink });
-  if (facts.voicemailLink) blocks.push({ kind: 'link', label: 'Voicemail', url: facts.voicemailLink });
-  if (facts.aiNote) blocks.push({ kind: 'text', label: 'AI note', text: facts.aiNote });
-  if (facts.transcript) blocks.push({ kind: 'text', label: 'Transcript', text: facts.transcript });
-  if (facts.legs?.length) blocks.push({ kind: 'list', label: 'Call journey', items: facts.legs.map(legLine) });
+  if (facts.duration !== undefined && options.duration) {
+    blocks.push({ kind: 'field', label: 'Duration', value: humanDuration(facts.duration) });
+  }
+  if (facts.result && options.result) blocks.push({ kind: 'field', label: 'Result', value: facts.result });
+  if (options.recording) {
+    if (facts.recordingLink) blocks.push({ kind: 'link', label: 'Call recording', url: facts.recordingLink });
+    if (facts.voicemailLink) blocks.push({ kind: 'link', label: 'Voicemail', url: facts.voicemailLink });
+  }
+  if (facts.aiNote && options.aiNote) blocks.push({ kind: 'text', label: 'AI note', text: facts.aiNote });
+  if (facts.transcript && options.transcript) blocks.push({ kind: 'text', label: 'Transcript', text: facts.transcript });
+  if (facts.ringSenseTranscript && options.ringSenseTranscript) {
+    blocks.push({ kind: 'text', label: 'RingSense transcript', text: facts.ringSenseTranscript });
+  }
+  if (facts.ringSenseSummary && options.ringSenseSummary) {
+    blocks.push({ kind: 'text', label: 'RingSense summary', text: facts.ringSenseSummary });
+  }
+  const score = facts.ringSenseAIScore ? scoreLine(facts.ringSenseAIScore) : '';
+  if (score && options.ringSenseAIScore) blocks.push({ kind: 'field', label: 'Call score', value: score });
+  if (facts.ringSenseBulletedSummary && options.ringSenseBulletedSummary) {
+    blocks.push({ kind: 'text', label: 'RingSense bulleted summary', text: facts.ringSenseBulletedSummary });
+  }
+  if (facts.ringSenseLink && options.ringSenseLink) {
+    blocks.push({ kind: 'link', label: 'RingSense recording', url: facts.ringSenseLink });
+  }
+  if (facts.legs?.length && options.legs) {
+    blocks.push({ kind: 'list', label: 'Call journey', items: facts.legs.map(legLine) });
+  }
   return blocks;
 }
 
@@ -102,6 +154,7 @@ export function callLogBlocks(facts: CallLogFacts, timezone: string): LogBlock[]
  * The complete body in the connector's format. 'custom' connectors compose their own
  * body from the structured fields, so they get an empty string, as App Connect does.
  */
-export function composeCallLog(facts: CallLogFacts, format: LogFormat, timezone: string): string {
-  return format === 'custom' ? '' : renderLogDocument(callLogBlocks(facts, timezone), format);
+export function composeCallLog(facts: CallLogFacts, format: LogFormat, timezone: string, settings: UserSettings = {}): string {
+  if (format === 'custom') return '';
+  return renderLogDocument(callLogBlocks(facts, timezone, resolveLogOptions(settings).callLog), format);
 }

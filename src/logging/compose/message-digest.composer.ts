@@ -1,6 +1,7 @@
 import { inUserTimezone } from '../../common/timezone.js';
 import type { LogFormat } from '../../connectors/crm-connector.interface.js';
 import { type LogBlock, renderLogDocument } from './log-document.js';
+import { DEFAULT_ENTRY_TIME_FORMAT, type MessageLogOptions } from './log-settings.js';
 
 export interface DigestLink {
   label: string;
@@ -17,6 +18,13 @@ export interface DigestEntry {
   sender: string;
   /** ISO-8601 instant. */
   time: string;
+  /**
+   * The time as written when the entry was first added, in the user's format of that
+   * moment. Kept with the entry so a later change of the date format (or timezone)
+   * never rewrites what a digest already showed; absent on entries stored before
+   * stamps existed, which keep the default they were first written with.
+   */
+  stamp?: string;
   text: string;
   links: DigestLink[];
 }
@@ -57,8 +65,13 @@ export function composeMessageDigest(input: MessageDigestInput, format: LogForma
   return { subject, body: renderLogDocument(blocks, format) };
 }
 
+/** How an entry's time reads when it is first added to a digest or shared thread. */
+export function entryStamp(time: string, timezone: string, options: MessageLogOptions): string {
+  return inUserTimezone(time, timezone).format(options.entryTimeFormat);
+}
+
 export function entryBlocks(entry: DigestEntry, timezone: string, prefix = ''): LogBlock[] {
-  const time = inUserTimezone(entry.time, timezone).format('hh:mm A');
+  const time = entry.stamp ?? inUserTimezone(entry.time, timezone).format(DEFAULT_ENTRY_TIME_FORMAT);
   const typeLabel = TYPE_LABELS[entry.type];
   const label = [`${prefix}${entry.sender}`, time, typeLabel].filter(Boolean).join(' · ');
   return [

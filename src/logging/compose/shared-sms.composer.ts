@@ -1,6 +1,8 @@
 import { inUserTimezone } from '../../common/timezone.js';
 import type { LogFormat, SharedSmsLogContent } from '../../connectors/crm-connector.interface.js';
+import type { UserSettings } from '../../common/user-settings.js';
 import { type LogBlock, renderLogDocument } from './log-document.js';
+import { resolveLogOptions } from './log-settings.js';
 import { type DigestEntry, entryBlocks, sortByTime } from './message-digest.composer.js';
 
 /** A shared thread holds messages and the agents' internal notes. */
@@ -24,12 +26,15 @@ export interface SharedSmsInput {
  * format still get a plain-text body here: shared threads have no per-message
  * parameters to build one from.
  */
-export function composeSharedSmsLog(input: SharedSmsInput, format: LogFormat): SharedSmsLogContent {
+export function composeSharedSmsLog(input: SharedSmsInput, format: LogFormat, settings: UserSettings = {}): SharedSmsLogContent {
   const subject = `SMS conversation with ${input.contactName}`;
   const entries = sortByTime(input.entries);
   const messages = entries.filter((entry) => entry.kind === 'message');
   const notes = entries.length - messages.length;
-  const at = (time: string) => inUserTimezone(time, input.timezone).format('YYYY-MM-DD hh:mm A');
+  // The thread's span is re-rendered on every write, so it follows the current format;
+  // the entries below keep the stamp they were first written with.
+  const { threadTimeFormat } = resolveLogOptions(settings).messageLog;
+  const at = (time: string) => inUserTimezone(time, input.timezone).format(threadTimeFormat);
   const blocks: LogBlock[] = [{ kind: 'heading', text: subject }];
   if (entries.length > 0) {
     blocks.push({ kind: 'field', label: 'Started', value: at(entries[0]!.time) });

@@ -152,6 +152,7 @@ export class MessageLogService {
           timezone: session.user.timezone,
         },
         connector.manifest.logFormat,
+        session.userSettings,
       );
       subject = sharedSMSLogContent.subject;
       composedLogDetails = connector.manifest.logFormat === 'custom' ? '' : sharedSMSLogContent.body;
@@ -291,15 +292,18 @@ export class MessageLogService {
           userName: session.user.name,
           contactName: context.contactInfo.name,
           isGroup,
+          timezone: session.user.timezone,
+          settings: session.userSettings,
         }),
       });
     }
     return planned.sort((a, b) => Date.parse(a.creationTime) - Date.parse(b.creationTime));
   }
 
-  private noteEntries({ shared, request, receivedAt }: RequestContext): DigestEntry[] {
+  private noteEntries({ shared, request, receivedAt, session }: RequestContext): DigestEntry[] {
     if (!shared) return [];
-    return (request.logInfo.notes ?? []).map((note) => toNoteEntry(note, receivedAt));
+    const written = { timezone: session.user.timezone, settings: session.userSettings };
+    return (request.logInfo.notes ?? []).map((note) => toNoteEntry(note, receivedAt, written));
   }
 
   private ownerOf(request: MessageLogRequestDto): { name: string; isCallQueue: boolean } | undefined {
