@@ -1,7 +1,6 @@
 import 'reflect-metadata';
 import { createHash, randomUUID } from 'node:crypto';
 import { JwtService } from '@nestjs/jwt';
-import { AuthService } from '../src/auth/auth.service.js';
 import type { UserSettings } from '../src/common/user-settings.js';
 import { LocalCrmStore } from '../src/connectors/local/local-crm.store.js';
 import { createTestApp, type TestApp } from './support/test-app.js';
@@ -10,32 +9,33 @@ const ownerOf = (apiKey: string) => createHash('sha256').update(apiKey).digest('
 const JANE = { phoneNumber: '+14155550100', name: 'Jane Smith' };
 const ME = { phoneNumber: '+16505550199', extensionNumber: '101', name: 'Rita RingCentral' };
 
-/**
- * The settings store is not here yet, so the user's settings are put on the session
- * where the session is resolved; the guard, services, composers, connector and CRM
- * after it are all the real ones.
- */
-function withSettings(t: TestApp): { set(settings: UserSettings): void } {
-  let current: UserSettings = {};
-  const auth = t.get(AuthService);
-  const resolve = auth.resolveSession.bind(auth);
-  vi.spyOn(auth, 'resolveSession').mockImplementation(async (...args) => ({ ...(await resolve(...args)), userSettings: current }));
-  return { set: (settings) => void (current = settings) };
+/** Replaces the user's settings through the extension's own route, as a settings change in the extension would. */
+function withSettings(t: TestApp, token: () => string): { set(settings: UserSettings): Promise<void> } {
+  let current: string[] = [];
+  return {
+    set: async (settings) => {
+      await t.http
+        .post('/user/settings')
+        .set('Authorization', `Bearer ${token()}`)
+        .send({ userSettings: settings, settingKeysToRemove: current.filter((key) => !(key in settings)) })
+        .expect(200);
+      current = Object.keys(settings);
+    },
+  };
 }
 
 describe('user settings shape the logs (e2e)', () => {
   let t: TestApp;
   let token: string;
-  let settings: { set(settings: UserSettings): void };
+  let settings: { set(settings: UserSettings): Promise<void> };
   const auth = () => ({ Authorization: `Bearer ${token}` });
 
   beforeAll(async () => {
     t = await createTestApp();
     token = await t.login('local', 'demo', { additionalInfo: { timezone: 'Asia/Tokyo' } });
-    settings = withSettings(t);
+    settings = withSettings(t, () => token);
   });
   afterAll(async () => {
-    vi.restoreAllMocks();
     await t.close();
   });
   beforeEach(() => settings.set({}));
@@ -46,7 +46,7 @@ describe('user settings shape the logs (e2e)', () => {
 
     it('a created log carries the opted-in blocks; a PATCH after a settings change re-renders with the new settings', async () => {
       const sessionId = `s-${randomUUID()}`;
-      settings.set({
+      await settings.set({
         addCallSessionId: { value: true },
         addRingCentralUserName: { value: true },
         addRingCentralNumber: { value: true },
@@ -100,7 +100,7 @@ describe('user settings shape the logs (e2e)', () => {
       );
 
       // The user turns the note and the RingSense summary off and picks another date format.
-      settings.set({ addCallLogNote: { value: false }, addCallLogRingSenseRecordingSummary: { value: false }, logDateFormat: { value: 'YYYY.MM.DD' } });
+      await settings.set({ addCallLogNote: { value: false }, addCallLogRingSenseRecordingSummary: { value: false }, logDateFormat: { value: 'YYYY.MM.DD' } });
       const patched = await t.http
         .patch('/callLog')
         .set(auth())
@@ -128,7 +128,7 @@ describe('user settings shape the logs (e2e)', () => {
       expect(patched.body).toMatchObject({ successful: true, updatedNote: 'Discussed renewal options.' });
 
       // Back to no settings: the next re-render is App Connect's default body again, note included.
-      settings.set({});
+      await settings.set({});
       await t.http.patch('/callLog').set(auth()).send({ sessionId, hashedExtensionId: 'hashed-ext-101', result: 'Voicemail' }).expect(200);
       const [again] = await callsOf(sessionId);
       expect(again!.body).toContain('Agent notes:\nDiscussed renewal options.\nCall details\nSummary: Outbound call to Jane Smith\nContact: Jane Smith\n');
@@ -163,7 +163,7 @@ describe('user settings shape the logs (e2e)', () => {
 
     it("a setting changed later shapes only the entries added after it; the digest's past entries stay as written", async () => {
       await log([sms(9001, '2026-07-01T01:00:00.000Z', 'First question'), sms(9002, '2026-07-01T01:05:00.000Z', 'First answer', true)]);
-      settings.set({ logDateFormat: { value: 'DD.MM.YYYY HH:mm' }, addRingCentralUserName: { value: false } });
+      await settings.set({ logDateFormat: { value: 'DD.MM.YYYY HH:mm' }, addRingCentralUserName: { value: false } });
       await log([sms(9003, '2026-07-01T02:00:00.000Z', 'Second question'), sms(9004, '2026-07-01T02:05:00.000Z', 'Second answer', true)]);
 
       const digests = (await t.get(LocalCrmStore).listActivities(ownerId, 'message')).filter((a) => a.body?.includes('First question'));
