@@ -12,18 +12,22 @@ import { ContactsModule } from './contacts/contacts.module.js';
 import { LoggingModule } from './logging/logging.module.js';
 import { loggerOptions } from './logging-setup.js';
 import { ManifestModule } from './manifest/manifest.module.js';
+import { ObservabilityModule } from './observability/observability.module.js';
 import { PersistenceModule } from './persistence/persistence.module.js';
 import { UserModule } from './user/user.module.js';
 
 @Module({})
 export class AppModule {
-  /** `config` is for tests and embedders; the server reads process.env. */
-  static forRoot(config: AppConfig = loadAppConfig()): DynamicModule {
+  /**
+   * `config` is for tests and embedders; the server reads process.env. `logStream`
+   * replaces stdout as the log destination.
+   */
+  static forRoot(config: AppConfig = loadAppConfig(), options: { logStream?: NodeJS.WritableStream } = {}): DynamicModule {
     return {
       module: AppModule,
       imports: [
         ConfigModule.forRoot(config),
-        LoggerModule.forRoot(loggerOptions(config)),
+        LoggerModule.forRoot(loggerOptions(config, options.logStream)),
         PersistenceModule,
         ConnectorsModule,
         AuthModule,
@@ -32,6 +36,7 @@ export class AppModule {
         LoggingModule,
         UserModule,
         AdminModule,
+        ObservabilityModule,
       ],
       providers: [
         // As APP_* providers, tests built on the testing module run the production pipeline.

@@ -3,20 +3,32 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import { REFRESHED_TOKEN_HEADER } from './auth/session-token.service.js';
+import { annotateRequest, REQUEST_ID_HEADER, requestIdOf } from './common/request-context.js';
 import type { AppConfig } from './config/app-config.js';
 
 /** Fastify: lower per-request overhead than Express, with a body limit built in. */
 export function createHttpAdapter(config: AppConfig): FastifyAdapter {
-  return new FastifyAdapter({ bodyLimit: config.BODY_LIMIT_BYTES, trustProxy: true });
+  return new FastifyAdapter({
+    bodyLimit: config.BODY_LIMIT_BYTES,
+    trustProxy: true,
+    // One id per request for Fastify, the access log and error bodies alike.
+    genReqId: (request: object) => requestIdOf(request),
+  });
 }
 
 /** Everything main.ts and the e2e tests set up the same way beyond the module itself. */
 export function configureHttpApp(app: NestFastifyApplication | INestApplication): void {
   app.useLogger(app.get(Logger));
+  const fastify = (app as NestFastifyApplication).getHttpAdapter().getInstance();
+  // Runs after routing, so the route template is known; the id goes back to the caller.
+  fastify.addHook('onRequest', async (request, reply) => {
+    if (request.routeOptions.url) annotateRequest(request, { route: request.routeOptions.url });
+    void reply.header(REQUEST_ID_HEADER, request.id);
+  });
   app.enableShutdownHooks();
   // The extension reads the renewed session token from a response header, which a
   // browser hides from scripts unless CORS exposes it.
-  app.enableCors({ exposedHeaders: [REFRESHED_TOKEN_HEADER] });
+  app.enableCors({ exposedHeaders: [REFRESHED_TOKEN_HEADER, REQUEST_ID_HEADER] });
   // The factory runs on the first /docs or /docs-json request rather than at start:
   // a server that is never asked for its documentation does not carry it.
   SwaggerModule.setup('docs', app, () => openApiDocument(app), { jsonDocumentUrl: 'docs-json' });

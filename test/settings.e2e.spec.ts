@@ -5,6 +5,7 @@ import { danger } from '../src/common/return-message.js';
 import { Connector } from '../src/connectors/connector.decorator.js';
 import type { CrmConnector, CrmCredentials, UserInfoResult } from '../src/connectors/crm-connector.interface.js';
 import type { UserSettings } from '../src/common/user-settings.js';
+import { UsersRepository } from '../src/persistence/repositories/users.repository.js';
 import { FakeRingCentralServer } from './fakes/fake-ringcentral.server.js';
 import { createTestApp, TEST_SECRET, type TestApp } from './support/test-app.js';
 
@@ -145,10 +146,7 @@ describe('extension start-up: hashes, settings, admin settings (e2e)', () => {
       const picky = await t.login('picky', 'any');
       const refreshed = await t.http.post('/user/refreshInfo').set(auth(picky)).expect(200);
       expect(refreshed.body).toMatchObject({ successful: true, returnMessage: { messageType: 'success' } });
-      const users = t.get<{ findById(id: string): Promise<{ name: string; timezone: string }> }>(
-        (await import('../src/persistence/repositories/users.repository.js')).UsersRepository,
-      );
-      expect(await users.findById('picky-p1')).toMatchObject({ name: 'Picky Renamed', timezone: 'Asia/Tokyo' });
+      expect(await t.get(UsersRepository).findById('picky-p1')).toMatchObject({ name: 'Picky Renamed', timezone: 'Asia/Tokyo' });
     });
   });
 

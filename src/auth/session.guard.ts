@@ -1,5 +1,6 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { AppException } from '../common/app.exception.js';
+import { annotateRequest } from '../common/request-context.js';
 import { AuthService } from './auth.service.js';
 import type { CrmSession } from './crm-session.js';
 import { REFRESHED_TOKEN_HEADER, SessionTokenService } from './session-token.service.js';
@@ -31,6 +32,7 @@ export class SessionGuard implements CanActivate {
     const token = this.extractToken(request);
     const payload = this.tokens.verify(token);
     request.crmSession = await this.auth.resolveSession(payload.sub, payload.sv, payload.platform);
+    annotateRequest(request, { userId: payload.sub, platform: payload.platform });
     const renewed = this.tokens.renewIfAging(payload);
     if (renewed) context.switchToHttp().getResponse<ReplyWithHeaders>().header(REFRESHED_TOKEN_HEADER, renewed);
     return true;

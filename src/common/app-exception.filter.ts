@@ -8,6 +8,7 @@ import {
 } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { AppErrorCode, AppException } from './app.exception.js';
+import { requestIdOf } from './request-context.js';
 import { danger, ReturnMessage } from './return-message.js';
 
 interface ErrorBody {
@@ -16,6 +17,8 @@ interface ErrorBody {
   /** Our AppErrorCode, for clients that act on the kind of failure (CRM_SESSION_REVOKED). */
   errorCode?: string;
   message: string;
+  /** Also in the x-request-id header and the access log line, so a report can be matched. */
+  requestId?: string;
   fields?: string[];
   errorId?: string;
   returnMessage: ReturnMessage;
@@ -38,8 +41,10 @@ export class AppExceptionFilter implements ExceptionFilter {
   private readonly logger = new Logger(AppExceptionFilter.name);
 
   catch(exception: unknown, host: ArgumentsHost): void {
-    const reply = host.switchToHttp().getResponse<ReplyLike>();
+    const http = host.switchToHttp();
+    const reply = http.getResponse<ReplyLike>();
     const [status, body] = this.toResponse(exception);
+    body.requestId = requestIdOf(http.getRequest<object>());
     // A route that answers text (@Header('Content-Type', ...)) has set its type already;
     // the error envelope is JSON whatever the route would have answered.
     reply.status(status).header('content-type', 'application/json; charset=utf-8').send(body);

@@ -148,6 +148,12 @@ export class AppConfig {
   @Max(10)
   CRM_HTTP_MAX_RETRIES = 3;
 
+  /** When set, /metrics answers only `Authorization: Bearer <METRICS_TOKEN>`. */
+  @IsOptional()
+  @IsString()
+  @MinLength(16, { message: 'METRICS_TOKEN must be at least 16 characters' })
+  METRICS_TOKEN?: string;
+
   /** Lifetime of a cached contact lookup, in seconds. */
   @Transform(toInt)
   @IsInt()

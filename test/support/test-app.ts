@@ -41,6 +41,8 @@ export interface TestAppOptions {
   imports?: ModuleMetadata['imports'];
   /** Reuse another app's database (two instances sharing one PostgreSQL). */
   database?: TestDatabase;
+  /** Where the app writes its log lines (LOG_LEVEL silent unless env sets it). */
+  logStream?: NodeJS.WritableStream;
   /** Hook to override providers before compiling. */
   override?: (builder: TestingModuleBuilder) => TestingModuleBuilder;
 }
@@ -73,7 +75,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
       ...options.env,
     },
   );
-  const root: DynamicModule = AppModule.forRoot(config);
+  const root: DynamicModule = AppModule.forRoot(config, { logStream: options.logStream });
   let builder = Test.createTestingModule({ imports: [root, ...(options.imports ?? [])] });
   if (options.override) builder = options.override(builder);
   const moduleRef = await builder.compile();
