@@ -237,6 +237,18 @@ describe('manifest routes (e2e)', () => {
     for (const [path, operationId] of Object.entries(operations)) {
       expect(res.body.paths[path]?.get?.operationId, path).toBe(operationId);
     }
+    // Every schema these routes refer to is defined (the platforms map and release notes use bare $refs).
+    const refs = new Set<string>();
+    JSON.stringify([res.body.paths, res.body.components.schemas.CrmManifestDto], (key, value) => {
+      if (key === '$ref') refs.add(String(value));
+      return value;
+    });
+    for (const name of ['PlatformManifestDto', 'ReleaseNoteDto']) expect(refs).toContain(`#/components/schemas/${name}`);
+    for (const ref of refs) {
+      if (/PlatformManifestDto|ReleaseNoteDto|CrmManifestDto|ServerVersionInfoDto/.test(ref)) {
+        expect(res.body.components.schemas[ref.split('/').pop()!], ref).toBeDefined();
+      }
+    }
   });
 });
 

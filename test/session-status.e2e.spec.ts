@@ -59,5 +59,8 @@ describe('session status routes on the local CRM (e2e)', () => {
       expect(res.body.paths[path]?.get?.operationId, path).toBe(operationId);
       expect(res.body.paths[path].get.security).toEqual(expect.arrayContaining([{ userJwt: [] }, { legacyUserJwt: [] }]));
     }
+    const hostname = res.body.paths['/hostname'].get.responses;
+    expect(Object.keys(hostname['200'].content)).toEqual(['text/plain']);
+    expect(Object.keys(hostname['401'].content)).toEqual(['application/json']);
   });
 });

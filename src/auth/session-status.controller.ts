@@ -1,5 +1,5 @@
 import { Controller, Get, Header } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiProduces, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { ReturnMessageDto } from '../common/dto/return-message.dto.js';
 import type { CrmSession } from './crm-session.js';
 import { RequiresSession, Session } from './session.decorator.js';
@@ -64,8 +64,11 @@ export class SessionStatusController {
     description: 'Plain text; empty when the user signed in without one.',
     operationId: 'getHostname',
   })
-  @ApiProduces('text/plain')
-  @ApiOkResponse({ description: 'Stored CRM hostname, e.g. acme.pipedrive.com.', schema: { type: 'string' } })
+  // Only the 200 is text; errors stay JSON envelopes, so no @ApiProduces for the whole route.
+  @ApiOkResponse({
+    description: 'Stored CRM hostname, e.g. acme.pipedrive.com.',
+    content: { 'text/plain': { schema: { type: 'string' } } },
+  })
   hostname(@Session() session: CrmSession): string {
     return this.status.hostname(session);
   }

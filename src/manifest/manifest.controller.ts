@@ -10,13 +10,13 @@ import {
 } from '@nestjs/swagger';
 import { ErrorResponseDto } from '../common/dto/error-response.dto.js';
 import type { ImplementedInterfaces } from './implemented-interfaces.js';
-import { CrmManifestDto, ReleaseNoteDto, ServerVersionInfoDto } from './manifest.dto.js';
+import { CrmManifestDto, PlatformManifestDto, ReleaseNoteDto, ServerVersionInfoDto } from './manifest.dto.js';
 import { ManifestService } from './manifest.service.js';
 import type { ReleaseNotes } from './release-notes.js';
 
 @ApiTags('Manifest')
-// The release-notes schema refers to ReleaseNoteDto by $ref.
-@ApiExtraModels(ReleaseNoteDto)
+// Schemas referred to by $ref only (platforms map, release notes), so Swagger must be told of them.
+@ApiExtraModels(PlatformManifestDto, ReleaseNoteDto)
 @Controller()
 export class ManifestController {
   constructor(private readonly manifest: ManifestService) {}
