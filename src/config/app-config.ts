@@ -44,6 +44,17 @@ export class AppConfig {
   @Max(65535)
   PORT = 6066;
 
+  /**
+   * The address clients reach this server at (the manifest's serverUrl): behind a proxy
+   * or TLS terminator it differs from the port we listen on. Default http://localhost:<PORT>.
+   */
+  @IsOptional()
+  @IsUrl(
+    { require_tld: false, require_protocol: true, protocols: ['http', 'https'], allow_query_components: false, allow_fragments: false },
+    { message: 'PUBLIC_BASE_URL must be an http(s) URL without query or fragment, e.g. https://connector.example.com' },
+  )
+  PUBLIC_BASE_URL?: string;
+
   /** sqlite:<path> (default ./data/app-connect.sqlite) or postgres://... */
   @IsString()
   @Matches(/^(sqlite:|postgres(ql)?:\/\/)/, {
@@ -162,6 +173,11 @@ export class AppConfig {
 
   get isProduction(): boolean {
     return this.NODE_ENV === 'production';
+  }
+
+  /** PUBLIC_BASE_URL without a trailing slash, as App Connect's serverUrl must be. */
+  get publicBaseUrl(): string {
+    return (this.PUBLIC_BASE_URL ?? `http://localhost:${this.PORT}`).replace(/\/+$/, '');
   }
 
   get usesDevelopmentSecret(): boolean {

@@ -1,5 +1,11 @@
 import type { ReturnMessage } from '../common/return-message.js';
 import type { UserSettings } from '../common/user-settings.js';
+import type {
+  ManifestApiKeyPage,
+  ManifestEnvironment,
+  ManifestOAuth,
+  ManifestSettingSection,
+} from './connector-manifest.types.js';
 
 /**
  * The contract between the core and one CRM. Method and parameter names follow
@@ -98,7 +104,23 @@ export interface ConnectorManifest {
   page: {
     callLog: { additionalFields: AdditionalField[] };
     messageLog: { additionalFields: AdditionalField[] };
+    /** Extra fields of the create-contact form; their values reach createContact as additionalSubmission. */
+    newContact?: { additionalFields: AdditionalField[] };
   };
+  /** The API-key sign-in form; its fields reach /apiKeyLogin as apiKey and additionalInfo. */
+  apiKeyPage?: ManifestApiKeyPage;
+  /** What the client needs to start OAuth; undefined while the CRM's OAuth app is not configured. */
+  oauth?: ManifestOAuth;
+  /** How the client learns the user's CRM host at sign-in. */
+  environment?: ManifestEnvironment;
+  /** CRM pages where the extension opens itself (`*` wildcards). */
+  embedUrls?: string[];
+  /** Templates the client fills with {hostname}, {contactId}, {contactType}, {logId} and setting ids. */
+  contactPageUrl?: string;
+  logPageUrl?: string;
+  /** Connector-specific user and admin settings, shown under the extension's settings. */
+  settings?: ManifestSettingSection[];
+  documentationUrl?: string;
 }
 
 /** Structured call fields the core keeps; also what the call-log composer renders. */
@@ -226,6 +248,20 @@ export interface CrmConnector {
 
   /** Revokes or forgets CRM-side state on logout; optional. */
   unAuthorize?(params: ConnectorCallContext): Promise<void>;
+
+  /**
+   * Checks with the CRM that the stored authorization still works (GET /authValidation);
+   * optional: without it a session that resolves is taken as valid. A refusal is
+   * `successful: false` with the reason, not an exception.
+   */
+  authValidation?(
+    params: ConnectorCallContext,
+  ): Promise<{ successful: boolean; status?: number; returnMessage?: ReturnMessage }>;
+
+  /** The user's CRM-side license (GET /licenseStatus); optional: without it every user is licensed. */
+  getLicenseStatus?(
+    params: ConnectorCallContext,
+  ): Promise<{ isLicenseValid: boolean; licenseStatus: string; licenseStatusDescription: string }>;
 
   findContact(
     params: ConnectorCallContext & {

@@ -49,6 +49,28 @@ export class LocalCrmConnector implements CrmConnector {
         messageLog: {
           additionalFields: [{ const: 'topic', title: 'Topic', type: 'inputField' }],
         },
+        // createContact stores these two from additionalSubmission.
+        newContact: {
+          additionalFields: [
+            { const: 'company', title: 'Company', type: 'inputField' },
+            { const: 'email', title: 'Email', type: 'inputField' },
+          ],
+        },
+      },
+      apiKeyPage: {
+        title: 'Local CRM',
+        warning: 'Use a key the server operator configured in LOCAL_CRM_API_KEYS.',
+        content: [
+          { const: 'apiKey', title: 'API key', type: 'string', required: true },
+          // getUserInfo reads it from additionalInfo.timezone.
+          {
+            const: 'timezone',
+            title: 'Time zone',
+            type: 'string',
+            required: false,
+            description: 'IANA name such as Asia/Tokyo, or an offset such as +09:00. Default UTC.',
+          },
+        ],
       },
     };
   }

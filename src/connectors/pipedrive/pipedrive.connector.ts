@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { AppErrorCode, AppException } from '../../common/app.exception.js';
-import { danger, success } from '../../common/return-message.js';
+import { danger, success, warning } from '../../common/return-message.js';
+import { AppConfig } from '../../config/app-config.js';
 import { Connector } from '../connector.decorator.js';
 import type {
   ConnectorCallContext,
@@ -43,6 +44,9 @@ const LOOKUP_TTL_MS = 10 * 60_000;
 /** Deals and leads are fetched for at most this many matched persons. */
 const MAX_MATCHED_PERSONS = 10;
 
+/** The extension's own redirect page, which a Pipedrive app registers unless told otherwise. */
+const DEFAULT_CLIENT_REDIRECT_URI = 'https://ringcentral.github.io/ringcentral-embeddable/redirect.html';
+
 const associationFields = [
   { const: DEALS_FIELD, title: 'Deal', type: 'selection' as const, contactDependent: true },
   { const: LEADS_FIELD, title: 'Lead', type: 'selection' as const, contactDependent: true },
@@ -58,23 +62,57 @@ const associationFields = [
 @Injectable()
 export class PipedriveConnector implements CrmConnector {
   readonly name = PIPEDRIVE_PLATFORM;
-  readonly manifest: ConnectorManifest = {
-    displayName: PIPEDRIVE_DISPLAY_NAME,
-    authType: 'oauth',
-    additionalAuthTypes: ['apiKey'],
-    logFormat: 'text/html',
-    contactTypes: ['Contact'],
-    page: {
-      callLog: { additionalFields: associationFields },
-      messageLog: { additionalFields: associationFields },
-    },
-  };
+  readonly manifest: ConnectorManifest;
 
   private readonly activityTypesCache = new TtlCache<PipedriveActivityType[]>(LOOKUP_TTL_MS);
   /** person -> its organisation, so logging against a known person is one request, not two. */
   private readonly personOrgCache = new TtlCache<number | null>(LOOKUP_TTL_MS);
 
-  constructor(private readonly api: PipedriveApiClient) {}
+  constructor(
+    private readonly api: PipedriveApiClient,
+    config: AppConfig,
+  ) {
+    this.manifest = {
+      displayName: PIPEDRIVE_DISPLAY_NAME,
+      authType: 'oauth',
+      additionalAuthTypes: ['apiKey'],
+      logFormat: 'text/html',
+      contactTypes: ['Contact'],
+      page: {
+        callLog: { additionalFields: associationFields },
+        messageLog: { additionalFields: associationFields },
+      },
+      ...(config.PIPEDRIVE_CLIENT_ID
+        ? {
+            oauth: {
+              authUrl: `${config.PIPEDRIVE_OAUTH_BASE_URL.replace(/\/+$/, '')}/oauth/authorize`,
+              clientId: config.PIPEDRIVE_CLIENT_ID,
+              redirectUri: config.PIPEDRIVE_REDIRECT_URI ?? DEFAULT_CLIENT_REDIRECT_URI,
+            },
+          }
+        : {}),
+      apiKeyPage: {
+        title: PIPEDRIVE_DISPLAY_NAME,
+        content: [
+          {
+            const: 'apiKey',
+            title: 'Personal API token',
+            type: 'string',
+            required: true,
+            description: 'Pipedrive: Settings > Personal preferences > API.',
+          },
+        ],
+      },
+      // The company host ({hostname} below, and where API calls go) comes from the address the user pastes.
+      environment: {
+        type: 'dynamic',
+        urlIdentifier: '*.pipedrive.com',
+        instructions: ['Sign in to Pipedrive.', 'Copy the address of any Pipedrive page and paste it here.'],
+      },
+      embedUrls: ['https://*.pipedrive.com/*'],
+      contactPageUrl: 'https://{hostname}/person/{contactId}',
+    };
+  }
 
   getAuthHeader(credentials: CrmCredentials): string {
     return credentials.accessToken
@@ -123,6 +161,23 @@ export class PipedriveConnector implements CrmConnector {
           PIPEDRIVE_PLATFORM,
           `Pipedrive refused to renew the session (${error.message}). Please log in again.`,
         );
+      }
+      throw error;
+    }
+  }
+
+  /** One users/me call: cheap, and refused exactly when the stored token no longer works. */
+  async authValidation(params: Params<'authValidation'>) {
+    try {
+      await this.api.me(this.call(params));
+      return { successful: true, status: 200, returnMessage: success('Pipedrive authorization is valid.', 1000) };
+    } catch (error) {
+      if (error instanceof AppException && error.code === AppErrorCode.CrmAuthorizationFailed) {
+        return {
+          successful: false,
+          status: 401,
+          returnMessage: warning(`Pipedrive no longer accepts this connection (${error.message}). Please connect again.`),
+        };
       }
       throw error;
     }
