@@ -25,7 +25,7 @@ describe('session status routes on the local CRM (e2e)', () => {
     await t.http.post('/unAuthorize').set('Authorization', `Bearer ${token}`).expect(200);
     const res = await t.http.get('/authValidation').set('Authorization', `Bearer ${token}`);
     expect(res.status).toBe(401);
-    expect(res.body).toMatchObject({ successful: false, returnMessage: { message: expect.stringMatching(/log in again/) } });
+    expect(res.body).toMatchObject({ successful: false, errorCode: 'CRM_SESSION_REVOKED', returnMessage: { message: expect.stringMatching(/connect to the CRM again/) } });
   });
 
   it('GET /licenseStatus: nothing is gated, so the user is licensed', async () => {
