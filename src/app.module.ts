@@ -3,6 +3,7 @@ import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { LoggerModule } from 'nestjs-pino';
 import { AdminModule } from './admin/admin.module.js';
 import { AuthModule } from './auth/auth.module.js';
+import { CalldownModule } from './calldown/calldown.module.js';
 import { AppExceptionFilter } from './common/app-exception.filter.js';
 import { AppValidationPipe } from './common/app-validation.pipe.js';
 import { AppConfig, loadAppConfig } from './config/app-config.js';
@@ -37,6 +38,7 @@ export class AppModule {
         UserModule,
         AdminModule,
         ObservabilityModule,
+        CalldownModule,
       ],
       providers: [
         // As APP_* providers, tests built on the testing module run the production pipeline.

@@ -93,7 +93,7 @@ describe.each([
     const refreshed = await step('post', '/user/refreshInfo', session);
     expect(refreshed.body.successful).toBe(true);
 
-    // 5. Admin check (403 expected for most users), interfaces, release notes, preload.
+    // 5. Admin check (403 expected for most users), interfaces, release notes, preload, call-down list.
     const notAdmin = await step('get', '/admin/settings', (c) => session(c).set('X-RC-Access-Token', 'rc-token-user'));
     expect(notAdmin.status).toBe(403);
     const admin = await step('get', '/admin/settings', (c) => session(c).set('X-RC-Access-Token', 'rc-token-admin'));
@@ -104,6 +104,8 @@ describe.each([
     expect(notes.status).toBe(200);
     const preload = await step('get', `/user/preloadSettings?rcAccountId=${hashedAccountId}`);
     expect(preload.status).toBe(200);
+    const calldown = await step('get', '/calldown', session);
+    expect(calldown.body).toEqual({ successful: true, items: [] });
 
     // 6. A call: contact pop, logged-state check, log, check again, edit.
     const contact = await step('get', `/contact?phoneNumber=${encodeURIComponent(platform.phoneNumber)}`, session);
@@ -174,6 +176,6 @@ describe.each([
     expect(revoked.status).toBe(401);
     expect(revoked.body.errorCode).toBe('CRM_SESSION_REVOKED');
 
-    expect(operations).toHaveLength(18);
+    expect(operations).toHaveLength(19);
   });
 });

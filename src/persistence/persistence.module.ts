@@ -7,9 +7,11 @@ import { ContactCacheEntity } from './entities/contact-cache.entity.js';
 import { MessageDigestEntity } from './entities/message-digest.entity.js';
 import { MessageLogEntity } from './entities/message-log.entity.js';
 import { AdminSettingsEntity } from './entities/admin-settings.entity.js';
+import { CalldownEntryEntity } from './entities/calldown-entry.entity.js';
 import { UserSettingEntity } from './entities/user-setting.entity.js';
 import { UserEntity } from './entities/user.entity.js';
 import { AdminSettingsRepository } from './repositories/admin-settings.repository.js';
+import { CalldownRepository } from './repositories/calldown.repository.js';
 import { UserSettingsRepository } from './repositories/user-settings.repository.js';
 import { CallLogsRepository } from './repositories/call-logs.repository.js';
 import { ContactCacheRepository } from './repositories/contact-cache.repository.js';
@@ -26,6 +28,7 @@ const CORE_ENTITIES = [
   ContactCacheEntity,
   UserSettingEntity,
   AdminSettingsEntity,
+  CalldownEntryEntity,
 ];
 const REPOSITORIES = [
   UsersRepository,
@@ -36,6 +39,7 @@ const REPOSITORIES = [
   ContactCacheRepository,
   UserSettingsRepository,
   AdminSettingsRepository,
+  CalldownRepository,
 ];
 
 @Global()
