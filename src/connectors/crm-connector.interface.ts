@@ -272,6 +272,14 @@ export interface CrmConnector {
     },
   ): Promise<ConnectorResult & { successful: boolean; matchedContactInfo: ContactInfo[] }>;
 
+  /**
+   * Contacts whose name matches what the user typed, for the manual search the manifest
+   * offers (page.useContactSearch) when a phone lookup found nobody. Optional.
+   */
+  findContactWithName?(
+    params: ConnectorCallContext & { name: string },
+  ): Promise<ConnectorResult & { successful: boolean; matchedContactInfo: ContactInfo[] }>;
+
   createContact(
     params: ConnectorCallContext & {
       phoneNumber: string;

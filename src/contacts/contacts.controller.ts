@@ -5,14 +5,14 @@ import { RequiresSession, Session } from '../auth/session.decorator.js';
 import { ErrorResponseDto } from '../common/dto/error-response.dto.js';
 import { ContactsService } from './contacts.service.js';
 import { ContactMutationResponseDto, CreateContactDto } from './dto/create-contact.dto.js';
-import { ContactSearchResponseDto, FindContactQueryDto } from './dto/find-contact.dto.js';
+import { ContactNameSearchQueryDto, ContactSearchResponseDto, FindContactQueryDto } from './dto/find-contact.dto.js';
 
 @ApiTags('Contacts')
-@Controller('contact')
+@Controller()
 export class ContactsController {
   constructor(private readonly contacts: ContactsService) {}
 
-  @Get()
+  @Get('contact')
   @RequiresSession()
   @ApiOperation({
     summary: 'Find contacts by phone number',
@@ -27,7 +27,21 @@ export class ContactsController {
     return this.contacts.findContacts(session, query);
   }
 
-  @Post()
+  @Get('custom/contact/search')
+  @RequiresSession()
+  @ApiOperation({
+    summary: 'Search contacts by name',
+    operationId: 'getCustomContactSearch',
+    description:
+      "The manual search the extension offers when the manifest sets page.useContactSearch: the connector's findContactWithName. A connector without it answers successful: false.",
+  })
+  @ApiOkResponse({ type: ContactSearchResponseDto })
+  @ApiBadRequestResponse({ type: ErrorResponseDto, description: 'Missing or empty name.' })
+  searchByName(@Session() session: CrmSession, @Query() query: ContactNameSearchQueryDto): Promise<ContactSearchResponseDto> {
+    return this.contacts.findContactsByName(session, query.name);
+  }
+
+  @Post('contact')
   @HttpCode(200)
   @RequiresSession()
   @ApiOperation({ summary: 'Create a contact', operationId: 'postContact' })

@@ -80,6 +80,34 @@ export class ContactsService {
     return this.searchResponse(result.successful, matches, forms, returnMessage);
   }
 
+  /** The manual search by name; the answer holds the matches only (no create-new choice: there is no number). */
+  async findContactsByName(session: CrmSession, name: string): Promise<ContactSearchResponseDto> {
+    const { connector } = session;
+    const text = name.trim();
+    if (!text) throw AppException.invalidRequest('name must contain something to search for.', ['name']);
+    if (!connector.findContactWithName) {
+      return {
+        successful: false,
+        contact: [],
+        returnMessage: warning(`${connector.manifest.displayName} does not support searching contacts by name.`),
+      };
+    }
+    const result = await connector.findContactWithName({ ...session.context, name: text });
+    const matches = (result.matchedContactInfo ?? []).filter((contact) => !isCreateNewChoice(contact));
+    this.logger.log(`Contact name search on ${connector.name} for user ${session.user.id}: ${matches.length} match(es)`);
+    return {
+      successful: result.successful,
+      contact: matches,
+      returnMessage:
+        result.returnMessage ??
+        (!result.successful
+          ? danger(`${connector.manifest.displayName} could not search its contacts.`)
+          : matches.length > 0
+            ? success(`Found ${matches.length} contact${matches.length === 1 ? '' : 's'}.`)
+            : warning(`No contact named like "${text}".`)),
+    };
+  }
+
   async createContact(session: CrmSession, body: CreateContactDto): Promise<ContactMutationResponseDto> {
     const phoneNumber = body.phoneNumber.trim();
     const e164 = toE164(phoneNumber, this.config.DEFAULT_PHONE_REGION);

@@ -44,6 +44,8 @@ export function platformManifest(connector: CrmConnector): PlatformManifestDto {
       callLog: manifest.page.callLog,
       messageLog: manifest.page.messageLog,
       newContact: manifest.page.newContact ?? { additionalFields: [] },
+      // Offered exactly when the connector can search by name.
+      useContactSearch: typeof connector.findContactWithName === 'function',
     },
   };
 }

@@ -37,6 +37,9 @@ class ManifestPagesDto {
 
   @ApiProperty({ type: PageFieldsDto, description: 'Extra fields of the create-contact form (additionalSubmission of POST /contact).' })
   newContact: PageFieldsDto;
+
+  @ApiProperty({ description: 'Whether the client offers a search by name (GET /custom/contact/search).' })
+  useContactSearch: boolean;
 }
 
 class OAuthInfoDto implements ManifestOAuth {

@@ -204,8 +204,14 @@ export class FakePipedriveServer {
     if (r.method === 'GET' && r.path === '/api/v2/persons/search') {
       const term = (r.query.term ?? '').toLowerCase();
       const exact = r.query.exact_match === 'true';
+      // As Pipedrive: a term needs 2 characters, or 1 with exact_match.
+      if (term.length < (exact ? 1 : 2)) {
+        return [400, { success: false, error: 'term must be at least 2 characters long', error_info: 'Validation failed' }];
+      }
+      const fields = (r.query.fields ?? 'custom_fields,email,name,notes,phone').split(',');
+      const matches = (value: string) => (exact ? value.toLowerCase() === term : value.toLowerCase().includes(term));
       const items = [...this.persons.values()]
-        .filter((p) => p.phones.some((phone) => (exact ? phone.toLowerCase() === term : phone.toLowerCase().includes(term))))
+        .filter((p) => (fields.includes('phone') && p.phones.some(matches)) || (fields.includes('name') && matches(p.name)))
         .map((p) => ({
           result_score: 1,
           item: {

@@ -20,7 +20,7 @@ import { LocalCrmStore } from './local-crm.store.js';
 const PLATFORM = 'local';
 const AUTH_PREFIX = 'LocalKey ';
 
-type Params<K extends keyof CrmConnector> = CrmConnector[K] extends (params: infer P) => unknown ? P : never;
+type Params<K extends keyof CrmConnector> = NonNullable<CrmConnector[K]> extends (params: infer P) => unknown ? P : never;
 
 /**
  * The built-in CRM: contacts and activities in our own database, so a fresh clone
@@ -104,6 +104,12 @@ export class LocalCrmConnector implements CrmConnector {
       .map((form) => (form ? toE164(form, this.config.DEFAULT_PHONE_REGION) : null))
       .filter((form): form is string => form !== null);
     const contacts = await this.store.findContactsByE164([...new Set(candidates)]);
+    return { successful: true, matchedContactInfo: contacts.map(toContactInfo) };
+  }
+
+  async findContactWithName({ authHeader, name }: Params<'findContactWithName'>) {
+    this.authenticate(authHeader);
+    const contacts = await this.store.findContactsByName(name);
     return { successful: true, matchedContactInfo: contacts.map(toContactInfo) };
   }
 

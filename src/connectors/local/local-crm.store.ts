@@ -23,6 +23,17 @@ export class LocalCrmStore {
     return this.contacts.find({ where: { phoneE164: In(numbers) }, order: { id: 'ASC' } });
   }
 
+  /** Contacts whose name contains the text, ignoring case; the first 50 by id. */
+  findContactsByName(text: string): Promise<LocalCrmContactEntity[]> {
+    const escaped = text.toLowerCase().replace(/[\\%_]/g, (char) => `\\${char}`);
+    return this.contacts
+      .createQueryBuilder('contact')
+      .where("LOWER(contact.name) LIKE :pattern ESCAPE '\\'", { pattern: `%${escaped}%` })
+      .orderBy('contact.id', 'ASC')
+      .limit(50)
+      .getMany();
+  }
+
   findContactById(id: string): Promise<LocalCrmContactEntity | null> {
     const numericId = Number(id);
     return Number.isInteger(numericId) ? this.contacts.findOneBy({ id: numericId }) : Promise.resolve(null);

@@ -74,6 +74,17 @@ export class PipedriveApiClient {
     return (result?.items ?? []).map((entry) => entry.item);
   }
 
+  /** Persons whose name contains the term (Pipedrive needs at least 2 characters). */
+  async searchPersonsByName(call: PipedriveCall, term: string): Promise<PipedrivePersonSearchItem[]> {
+    const result = await this.data<{ items?: { item: PipedrivePersonSearchItem }[] }>(
+      call,
+      'GET',
+      '/api/v2/persons/search',
+      { params: { term, fields: 'name', limit: 50 } },
+    );
+    return (result?.items ?? []).map((entry) => entry.item);
+  }
+
   async getPerson(call: PipedriveCall, id: number | string): Promise<PipedrivePerson> {
     return this.data<PipedrivePerson>(call, 'GET', `/api/v2/persons/${encodeURIComponent(String(id))}`);
   }

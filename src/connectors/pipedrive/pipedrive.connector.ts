@@ -35,7 +35,12 @@ import {
   toDuration,
   toUtcDue,
 } from './pipedrive.mapping.js';
-import type { PipedriveActivityInput, PipedriveActivityType, PipedriveTokenResponse } from './pipedrive.types.js';
+import type {
+  PipedriveActivityInput,
+  PipedriveActivityType,
+  PipedrivePersonSearchItem,
+  PipedriveTokenResponse,
+} from './pipedrive.types.js';
 
 type Params<K extends keyof CrmConnector> = CrmConnector[K] extends ((params: infer P) => unknown) | undefined ? P : never;
 
@@ -188,25 +193,41 @@ export class PipedriveConnector implements CrmConnector {
     const results = await Promise.all(
       phoneSearchTerms(params.phoneNumberForms).map((term) => this.api.searchPersonsByPhone(call, term)),
     );
-    const persons = [...new Map(results.flat().map((person) => [person.id, person])).values()].slice(
-      0,
-      MAX_MATCHED_PERSONS,
-    );
+    return { successful: true, matchedContactInfo: await this.toMatches(params, call, results.flat(), params.phoneNumber) };
+  }
+
+  async findContactWithName(params: Params<'findContactWithName'>) {
+    const term = params.name.trim();
+    if (term.length < 2) {
+      return { successful: false, matchedContactInfo: [], returnMessage: warning('Type at least 2 characters to search Pipedrive by name.') };
+    }
+    const call = this.call(params);
+    const persons = await this.api.searchPersonsByName(call, term);
+    return { successful: true, matchedContactInfo: await this.toMatches(params, call, persons, '') };
+  }
+
+  /** Distinct persons, at most MAX_MATCHED_PERSONS, each with its open deals and leads to choose from. */
+  private async toMatches(
+    params: ConnectorCallContext,
+    call: PipedriveCall,
+    found: PipedrivePersonSearchItem[],
+    phoneNumber: string,
+  ): Promise<ContactInfo[]> {
+    const persons = [...new Map(found.map((person) => [person.id, person])).values()].slice(0, MAX_MATCHED_PERSONS);
     // The extension logs against a contact it has just looked up: remember each person's
     // organisation so that log's create needs no extra read.
     for (const person of persons) {
       this.personOrgCache.set(`${companyKey(params)}:${person.id}`, person.organization?.id ?? null);
     }
-    const matchedContactInfo: ContactInfo[] = await Promise.all(
+    return Promise.all(
       persons.map(async (person) => {
         const [deals, leads] = await Promise.all([
           this.api.openDealsOfPerson(call, person.id),
           this.api.leadsOfPerson(call, person.id),
         ]);
-        return toContactInfo(person, deals, leads, params.phoneNumber);
+        return toContactInfo(person, deals, leads, phoneNumber);
       }),
     );
-    return { successful: true, matchedContactInfo };
   }
 
   async createContact(params: Params<'createContact'>) {

@@ -38,6 +38,14 @@ export class FindContactQueryDto {
   isForceRefreshAccountData?: boolean;
 }
 
+export class ContactNameSearchQueryDto {
+  @ApiProperty({ description: 'Text to look for in contact names.', example: 'Jane' })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(255)
+  name: string;
+}
+
 export class ContactSearchResponseDto {
   @ApiProperty({ description: 'Whether the connector completed the lookup successfully.' })
   successful: boolean;
