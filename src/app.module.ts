@@ -1,6 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { LoggerModule } from 'nestjs-pino';
+import { AccountDataModule } from './account-data/account-data.module.js';
 import { AdminModule } from './admin/admin.module.js';
 import { AuthModule } from './auth/auth.module.js';
 import { CalldownModule } from './calldown/calldown.module.js';
@@ -39,6 +40,7 @@ export class AppModule {
         AdminModule,
         ObservabilityModule,
         CalldownModule,
+        AccountDataModule,
       ],
       providers: [
         // As APP_* providers, tests built on the testing module run the production pipeline.

@@ -203,10 +203,29 @@ export interface OAuthTokens {
   expiresAt?: number;
 }
 
+/** One kind of account-level data a connector offers through /accountData. */
+export interface AccountDataSource {
+  /** How long a loaded value is served before it is loaded again. */
+  ttlSeconds: number;
+  load(context: ConnectorCallContext): Promise<unknown>;
+}
+
 export interface CrmConnector {
   /** Platform key used in the API (`platform` in /apiKeyLogin, `platformName` in /crmManifest). */
   readonly name: string;
   readonly manifest: ConnectorManifest;
+
+  /**
+   * Account-level data by key (Pipedrive: its activity types), served by GET /accountData
+   * and cached by the core per CRM account for each source's ttlSeconds.
+   */
+  readonly accountData?: Readonly<Record<string, AccountDataSource>>;
+
+  /**
+   * The CRM account a user's account data belongs to, so users of one company share it.
+   * Without it each user is their own account.
+   */
+  accountKey?(user: ConnectorUser): string;
 
   /** The value connectors put on their CRM requests for these credentials. */
   getAuthHeader(credentials: CrmCredentials): string;

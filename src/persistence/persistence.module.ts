@@ -6,10 +6,12 @@ import { CallLogEntity } from './entities/call-log.entity.js';
 import { ContactCacheEntity } from './entities/contact-cache.entity.js';
 import { MessageDigestEntity } from './entities/message-digest.entity.js';
 import { MessageLogEntity } from './entities/message-log.entity.js';
+import { AccountDataEntity } from './entities/account-data.entity.js';
 import { AdminSettingsEntity } from './entities/admin-settings.entity.js';
 import { CalldownEntryEntity } from './entities/calldown-entry.entity.js';
 import { UserSettingEntity } from './entities/user-setting.entity.js';
 import { UserEntity } from './entities/user.entity.js';
+import { AccountDataRepository } from './repositories/account-data.repository.js';
 import { AdminSettingsRepository } from './repositories/admin-settings.repository.js';
 import { CalldownRepository } from './repositories/calldown.repository.js';
 import { UserSettingsRepository } from './repositories/user-settings.repository.js';
@@ -29,6 +31,7 @@ const CORE_ENTITIES = [
   UserSettingEntity,
   AdminSettingsEntity,
   CalldownEntryEntity,
+  AccountDataEntity,
 ];
 const REPOSITORIES = [
   UsersRepository,
@@ -40,6 +43,7 @@ const REPOSITORIES = [
   UserSettingsRepository,
   AdminSettingsRepository,
   CalldownRepository,
+  AccountDataRepository,
 ];
 
 @Global()

@@ -5,6 +5,7 @@ import { AppConfig } from '../../config/app-config.js';
 import { Connector } from '../connector.decorator.js';
 import type {
   ConnectorCallContext,
+  ConnectorUser,
   ConnectorManifest,
   ContactInfo,
   CrmConnector,
@@ -70,6 +71,20 @@ export class PipedriveConnector implements CrmConnector {
   readonly manifest: ConnectorManifest;
 
   private readonly activityTypesCache = new TtlCache<PipedriveActivityType[]>(LOOKUP_TTL_MS);
+
+  /** The company's activity types, e.g. for a connector setting that picks the type of logged calls. */
+  readonly accountData = {
+    activityTypes: {
+      ttlSeconds: LOOKUP_TTL_MS / 1000,
+      load: async (context: ConnectorCallContext) =>
+        (await this.api.activityTypes(this.call(context))).map((type) => ({
+          id: type.id,
+          name: type.name,
+          key: type.key_string,
+          active: type.active_flag,
+        })),
+    },
+  };
   /** person -> its organisation, so logging against a known person is one request, not two. */
   private readonly personOrgCache = new TtlCache<number | null>(LOOKUP_TTL_MS);
 
@@ -358,6 +373,10 @@ export class PipedriveConnector implements CrmConnector {
     };
   }
 
+  accountKey(user: ConnectorUser): string {
+    return companyKeyOf(user);
+  }
+
   private activityTypes(context: ConnectorCallContext, call: PipedriveCall): Promise<PipedriveActivityType[]> {
     // Activity types belong to the company; users of one company share the entry.
     return this.activityTypesCache.get(companyKey(context), () => this.api.activityTypes(call));
@@ -388,8 +407,12 @@ export class PipedriveConnector implements CrmConnector {
 
 /** Cache key of what a Pipedrive company shares (activity types, persons). */
 function companyKey(context: ConnectorCallContext): string {
-  const companyId = context.user.platformAdditionalInfo?.companyId;
-  return companyId !== undefined ? `company:${String(companyId)}` : `user:${context.user.id}`;
+  return companyKeyOf(context.user);
+}
+
+function companyKeyOf(user: ConnectorUser): string {
+  const companyId = user.platformAdditionalInfo?.companyId;
+  return companyId !== undefined ? `company:${String(companyId)}` : `user:${user.id}`;
 }
 
 function toOAuthTokens(token: PipedriveTokenResponse): OAuthTokens {
