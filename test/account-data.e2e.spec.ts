@@ -19,7 +19,7 @@ describe('GET /accountData (e2e, fake Pipedrive)', () => {
     fake.addUser({ id: 42, name: 'Bruno', company_id: 501 }, 'pd-token-bruno-account-data-0002');
     fake.addUser({ id: 43, name: 'Carla', company_id: 777 }, 'pd-token-carla-account-data-0003');
     t = await createTestApp({
-      env: { PIPEDRIVE_API_BASE_URL: fake.url, PIPEDRIVE_OAUTH_BASE_URL: fake.url, CRM_HTTP_MAX_RETRIES: '0' },
+      env: { ...fake.env(), CRM_HTTP_MAX_RETRIES: '0' },
     });
     alice = await t.login('pipedrive', 'pd-token-alice-account-data-0001');
     bruno = await t.login('pipedrive', 'pd-token-bruno-account-data-0002');

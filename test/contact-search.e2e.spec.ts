@@ -17,7 +17,7 @@ describe('GET /custom/contact/search: contacts by name (e2e)', () => {
     fake.addPerson({ name: 'Janet Jones', phones: ['+14155550101'] });
     fake.addPerson({ name: 'Bob Jones', phones: ['+14155550102'] });
     t = await createTestApp({
-      env: { PIPEDRIVE_API_BASE_URL: fake.url, PIPEDRIVE_OAUTH_BASE_URL: fake.url },
+      env: fake.env(),
       imports: [CountingCrmModule.register(new CountingCrm())],
     });
   });

@@ -43,8 +43,7 @@ describe.each([
     t = await createTestApp({
       env: {
         RINGCENTRAL_SERVER_URL: rc.url,
-        PIPEDRIVE_API_BASE_URL: pipedrive.url,
-        PIPEDRIVE_OAUTH_BASE_URL: pipedrive.url,
+        ...pipedrive.env(),
         HASH_KEY: 'session-replay-hash-key',
         PUBLIC_BASE_URL: 'https://crm-connector.example.com',
       },

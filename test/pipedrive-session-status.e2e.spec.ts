@@ -17,14 +17,7 @@ describe('Pipedrive session status: /authValidation, /hostname (e2e, fake Pipedr
   beforeAll(async () => {
     fake = await FakePipedriveServer.start();
     t = await createTestApp({
-      env: {
-        PIPEDRIVE_API_BASE_URL: fake.url,
-        PIPEDRIVE_OAUTH_BASE_URL: fake.url,
-        PIPEDRIVE_CLIENT_ID: fake.clientId,
-        PIPEDRIVE_CLIENT_SECRET: fake.clientSecret,
-        PIPEDRIVE_REDIRECT_URI: REDIRECT_URI,
-        CRM_HTTP_MAX_RETRIES: '1',
-      },
+      env: { ...fake.env(REDIRECT_URI), CRM_HTTP_MAX_RETRIES: '1' },
     });
     fake.addUser({ id: 21, name: 'Carol Caller' }, TOKEN);
     fake.addUser({ id: 22, name: 'Olga OAuth' });

@@ -9,13 +9,7 @@ describe('a session whose CRM authorization is gone (e2e, fake Pipedrive)', () =
   beforeAll(async () => {
     fake = await FakePipedriveServer.start();
     t = await createTestApp({
-      env: {
-        PIPEDRIVE_API_BASE_URL: fake.url,
-        PIPEDRIVE_OAUTH_BASE_URL: fake.url,
-        PIPEDRIVE_CLIENT_ID: fake.clientId,
-        PIPEDRIVE_CLIENT_SECRET: fake.clientSecret,
-        PIPEDRIVE_REDIRECT_URI: 'https://app.example.com/pipedrive/oauth',
-      },
+      env: fake.env(),
     });
     fake.addUser({ id: 12, name: 'Oscar OAuth' });
   });

@@ -97,6 +97,17 @@ export class FakePipedriveServer {
 
   // ---- set-up helpers -------------------------------------------------------------
 
+  /** The server settings that point the Pipedrive connector and its OAuth app at this fake. */
+  env(redirectUri = 'https://app.example.com/pipedrive/oauth'): Record<string, string> {
+    return {
+      PIPEDRIVE_API_BASE_URL: this.url,
+      PIPEDRIVE_OAUTH_BASE_URL: this.url,
+      PIPEDRIVE_CLIENT_ID: this.clientId,
+      PIPEDRIVE_CLIENT_SECRET: this.clientSecret,
+      PIPEDRIVE_REDIRECT_URI: redirectUri,
+    };
+  }
+
   addUser(user: Partial<FakeUser> & { id: number; name: string }, apiToken?: string): FakeUser {
     const full: FakeUser = {
       timezone_name: 'Europe/Tallinn',
