@@ -22,6 +22,8 @@ WORKDIR /app
 COPY --from=build --chown=node:node /app/package.json ./
 COPY --from=build --chown=node:node /app/node_modules ./node_modules
 COPY --from=build --chown=node:node /app/dist ./dist
+# Shipped connector configs; set CONNECTOR_CONFIG_DIR=/app/connectors to serve them.
+COPY --chown=node:node connectors ./connectors
 RUN mkdir -p /app/data && chown node:node /app/data
 USER node
 EXPOSE 6066

@@ -146,6 +146,11 @@ export class AppConfig {
   @IsUrl({ require_tld: false, protocols: ['http', 'https'] })
   PIPEDRIVE_REDIRECT_URI?: string;
 
+  /** A folder of App Connect proxy connector configs (one JSON file per connector), loaded at start. */
+  @IsOptional()
+  @IsString()
+  CONNECTOR_CONFIG_DIR?: string;
+
   /** Timeout of one CRM HTTP request, in milliseconds. */
   @Transform(toInt)
   @IsInt()

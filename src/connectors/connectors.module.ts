@@ -3,13 +3,15 @@ import { DiscoveryModule } from '@nestjs/core';
 import { ConnectorRegistry } from './connector-registry.service.js';
 import { LocalCrmModule } from './local/local-crm.module.js';
 import { PipedriveModule } from './pipedrive/pipedrive.module.js';
+import { ProxyConnectorsModule } from './proxy/proxy-connectors.module.js';
 
 /** Every CRM is one module in this list; the registry finds its @Connector() provider. */
 const CRM_MODULES = [LocalCrmModule, PipedriveModule];
 
 @Global()
 @Module({
-  imports: [DiscoveryModule, ...CRM_MODULES],
+  // Config-defined connectors (CONNECTOR_CONFIG_DIR) join the code ones in the registry.
+  imports: [DiscoveryModule, ...CRM_MODULES, ProxyConnectorsModule],
   providers: [ConnectorRegistry],
   exports: [ConnectorRegistry],
 })
