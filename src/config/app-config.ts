@@ -140,6 +140,46 @@ export class AppConfig {
   @Min(0)
   CONTACT_CACHE_TTL_SECONDS = 15 * 60;
 
+  /** How often the outbox worker looks for CRM writes that are due, in milliseconds. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(10)
+  OUTBOX_POLL_MS = 1_000;
+
+  /** First wait before a failed CRM write is tried again; doubles per attempt up to 5 minutes. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(10)
+  OUTBOX_RETRY_BASE_MS = 5_000;
+
+  /** Attempts after which a CRM write is parked as failed. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  OUTBOX_MAX_ATTEMPTS = 20;
+
+  /**
+   * How long a claim on a write lasts; after it another instance takes the write over and
+   * reconciles it. Must exceed one delivery: CRM timeout times (retries + 1), plus waits.
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1_000)
+  OUTBOX_LEASE_MS = 5 * 60_000;
+
+  /** Writes the worker of one instance delivers at a time. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(64)
+  OUTBOX_CONCURRENCY = 4;
+
+  /** How long a request waits for an earlier write of the same call or digest before answering "queued". */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  OUTBOX_INLINE_WAIT_MS = 5_000;
+
   get isProduction(): boolean {
     return this.NODE_ENV === 'production';
   }

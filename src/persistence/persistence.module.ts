@@ -6,16 +6,18 @@ import { CallLogEntity } from './entities/call-log.entity.js';
 import { ContactCacheEntity } from './entities/contact-cache.entity.js';
 import { MessageDigestEntity } from './entities/message-digest.entity.js';
 import { MessageLogEntity } from './entities/message-log.entity.js';
+import { PendingWriteEntity } from './entities/pending-write.entity.js';
 import { UserEntity } from './entities/user.entity.js';
 import { CallLogsRepository } from './repositories/call-logs.repository.js';
 import { ContactCacheRepository } from './repositories/contact-cache.repository.js';
 import { UsersRepository } from './repositories/users.repository.js';
 import { MessageDigestsRepository } from './repositories/message-digests.repository.js';
 import { MessageLogsRepository } from './repositories/message-logs.repository.js';
+import { PendingWritesRepository } from './repositories/pending-writes.repository.js';
 import { KeyedLockService } from './keyed-lock.service.js';
 
-const CORE_ENTITIES = [UserEntity, CallLogEntity, MessageLogEntity, MessageDigestEntity, ContactCacheEntity];
-const REPOSITORIES = [UsersRepository, CallLogsRepository, MessageLogsRepository, MessageDigestsRepository, KeyedLockService, ContactCacheRepository];
+const CORE_ENTITIES = [UserEntity, CallLogEntity, MessageLogEntity, MessageDigestEntity, ContactCacheEntity, PendingWriteEntity];
+const REPOSITORIES = [UsersRepository, CallLogsRepository, MessageLogsRepository, MessageDigestsRepository, KeyedLockService, ContactCacheRepository, PendingWritesRepository];
 
 @Global()
 @Module({

@@ -20,7 +20,7 @@ import { LocalCrmStore } from './local-crm.store.js';
 const PLATFORM = 'local';
 const AUTH_PREFIX = 'LocalKey ';
 
-type Params<K extends keyof CrmConnector> = CrmConnector[K] extends (params: infer P) => unknown ? P : never;
+type Params<K extends keyof CrmConnector> = CrmConnector[K] extends ((params: infer P) => unknown) | undefined ? P : never;
 
 /**
  * The built-in CRM: contacts and activities in our own database, so a fresh clone
@@ -106,6 +106,7 @@ export class LocalCrmConnector implements CrmConnector {
       contactId: String(params.contactInfo.id),
       subject: params.subject,
       body: params.composedLogDetails,
+      idempotencyKey: params.idempotencyKey,
       details: {
         sessionId: params.callLog.sessionId,
         direction: params.callLog.direction,
@@ -156,9 +157,15 @@ export class LocalCrmConnector implements CrmConnector {
       contactId: String(params.contactInfo.id),
       subject: params.sharedSMSLogContent?.subject ?? params.subject,
       body: params.sharedSMSLogContent?.body ?? params.composedLogDetails,
+      idempotencyKey: params.idempotencyKey,
       details: { additionalSubmission: params.additionalSubmission ?? null },
     });
     return { logId: String(activity.id), returnMessage: success('Message logged.') };
+  }
+
+  async findLogByIdempotencyKey({ authHeader, idempotencyKey }: Params<'findLogByIdempotencyKey'>) {
+    const activity = await this.store.findActivityByIdempotencyKey(this.authenticate(authHeader), idempotencyKey);
+    return activity ? { logId: String(activity.id) } : {};
   }
 
   async updateMessageLog(params: Params<'updateMessageLog'>) {
