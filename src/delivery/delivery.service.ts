@@ -95,6 +95,9 @@ export class DeliveryService {
 
   private async deliverInRequest(row: PendingWriteEntity, session: CrmSession, volatile: unknown): Promise<SubmitOutcome> {
     const deadline = Date.now() + this.config.OUTBOX_INLINE_WAIT_MS;
+    // At most once per request: a CRM that is still down must not be hammered until the deadline.
+    let tookEarlier = false;
+    let earlierReason: string | undefined;
     for (;;) {
       const claimed = await this.writes.claim(row.writeKey, this.config.OUTBOX_LEASE_MS);
       if (claimed) return this.attempt(claimed, session, 'request', volatile);
@@ -106,14 +109,18 @@ export class DeliveryService {
         return { status: 'queued' };
       }
       const head = open[0]!;
+      // Waiting makes sense only while an earlier write is at the CRM, not through its backoff.
+      if (head.state === 'pending' && tookEarlier) return { status: 'queued', reason: earlierReason };
       if (head.state === 'pending') {
         // An earlier write of this target waits for its next attempt: make it now (the CRM
         // may be back), with ours folded in where the kind allows. Failures are settled as
         // the worker would: it holds other requests' acknowledged writes.
         const taken = await this.writes.claim(head.writeKey, this.config.OUTBOX_LEASE_MS);
         if (taken) {
+          tookEarlier = true;
           const outcome = await this.attempt(await this.coalesce(taken), session, 'worker', volatile);
           if (!(await this.writes.find(row.writeKey))) return outcome;
+          earlierReason = outcome.status === 'queued' ? outcome.reason : undefined;
           continue;
         }
       }
@@ -140,13 +147,14 @@ export class DeliveryService {
     return { status: 'delivered', ...delivered };
   }
 
-  /** Writes queued behind a claimed one travel with it, unless the head must first be reconciled as it was sent. */
+  /** Writes queued behind a claimed one travel with it, where its handler can fold them in. */
   private async coalesce(head: PendingWriteEntity): Promise<PendingWriteEntity> {
     const handler = this.handlerFor(head.kind);
-    if (!handler.coalesce || head.outcomeUnknown) return head;
+    if (!handler.coalesce) return head;
     const followers = await this.writes.followers(head);
     if (followers.length === 0) return head;
     const payload = handler.coalesce(head, followers);
+    if (!payload) return head;
     // Head first: if we stop in between, the followers are still queued and the
     // handler skips what the head already delivered.
     await this.writes.replacePayload(head.writeKey, payload);

@@ -25,8 +25,11 @@ export interface WriteHandler {
   deliver(write: PendingWriteEntity, session: CrmSession, volatile?: unknown): Promise<DeliveredWrite>;
   /** The CRM refused the write for good: give back what recording the intent claimed. */
   refused?(write: PendingWriteEntity): Promise<void>;
-  /** Folds writes queued behind `head` into one payload, so the CRM gets one write for all. */
-  coalesce?(head: PendingWriteEntity, followers: PendingWriteEntity[]): Record<string, unknown>;
+  /**
+   * Folds writes queued behind `head` into one payload, so the CRM gets one write for all.
+   * Null keeps them apart, e.g. while the head is a create to be reconciled as it was sent.
+   */
+  coalesce?(head: PendingWriteEntity, followers: PendingWriteEntity[]): Record<string, unknown> | null;
 }
 
 /** How a submitted write ended for the request. */

@@ -32,6 +32,8 @@ export class CountingCrm {
   readonly activities = new Map<string, FakeActivity>();
   /** Writes that will be refused, next first. */
   failures = 0;
+  /** HTTP status of those refusals: 503 (may have landed), 429 (did not), 400 (refused for good). */
+  failureStatus = 503;
   /** Milliseconds each write takes, to widen race windows. */
   delayMs = 0;
   /** Answer creates without a logId. */
@@ -54,7 +56,7 @@ export class CountingCrm {
     if (this.delayMs) await new Promise((resolve) => setTimeout(resolve, this.delayMs));
     if (this.failures > 0) {
       this.failures -= 1;
-      throw AppException.crmRequestFailed('counting', 'Counting CRM is down for maintenance', 503);
+      throw AppException.crmRequestFailed('counting', 'Counting CRM is down for maintenance', this.failureStatus);
     }
     const id = this.apply(params, existingId);
     if (this.loseAnswers > 0) {

@@ -171,8 +171,12 @@ export class MessageDigestWriteHandler implements WriteHandler, OnModuleInit {
     return { returnMessage, data: { logIds } };
   }
 
-  /** Messages queued behind the head join its write: the CRM gets one write for all of them. */
-  coalesce(head: PendingWriteEntity, followers: PendingWriteEntity[]): Record<string, unknown> {
+  /**
+   * Messages queued behind the head join its write: the CRM gets one write for all of them.
+   * Not while the head may be a create that landed: it is reconciled with what it carried.
+   */
+  coalesce(head: PendingWriteEntity, followers: PendingWriteEntity[]): Record<string, unknown> | null {
+    if (head.outcomeUnknown) return null;
     const payloads = [head, ...followers].map((write) => write.payload as DigestWritePayload);
     const newest = payloads[payloads.length - 1]!;
     const messages = new Map<string, QueuedMessage>();
