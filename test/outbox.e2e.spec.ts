@@ -102,6 +102,26 @@ describe('the outbox: CRM writes survive outages, lost answers and crashes (e2e)
     expect(await ledger()).toHaveLength(1);
   });
 
+  it('after a 429, spends none of the user\'s rate budget on their other queued writes until the retry time', async () => {
+    await start((c) => Object.assign(c, { failures: 3, failureStatus: 429 }), {
+      OUTBOX_POLL_MS: '3600000',
+      OUTBOX_RETRY_BASE_MS: '1000',
+      OUTBOX_CONCURRENCY: '1',
+    });
+    await post(messageLog([sms(1, 1, 1)], 1)).expect(200);
+    await post(messageLog([sms(2, 2, 2)], 2)).expect(200);
+    expect((await pending()).map((w) => w.attempts)).toEqual([1, 1]);
+    await sleep(1300);
+    // The first is tried and answered 429; the second is left alone in the same pass.
+    expect(await worker().runOnce()).toBe(1);
+    expect((await pending()).map((w) => w.attempts)).toEqual([2, 1]);
+    expect(crm.writes).toBe(3);
+
+    expect(await worker().runOnce(later())).toBe(2);
+    expect(crm.activities.size).toBe(2);
+    expect(await pending()).toEqual([]);
+  });
+
   it('reconciles a create whose answer was lost: finds it by its key and never creates it twice', async () => {
     await start((c) => Object.assign(c, { loseAnswers: 1 }));
     const response = await post(messageLog([sms(1, 1)])).expect(200);
@@ -127,6 +147,31 @@ describe('the outbox: CRM writes survive outages, lost answers and crashes (e2e)
     expect(crm.updates).toHaveLength(1);
     expect(crm.activities.size).toBe(1);
     expect(landed!.messageIds).toEqual(['1', '2']);
+  });
+
+  it('keeps no RingCentral token in a queued write: the worker sends the view link without the download link', async () => {
+    await start((c) => Object.assign(c, { failures: 1, failureStatus: 429 }));
+    const secret = `rc-token-${randomUUID()}`;
+    const fax = {
+      id: 9,
+      type: 'Fax',
+      direction: 'Inbound',
+      from: JANE,
+      creationTime: '2026-06-24T09:00:00.000Z',
+      conversationId: 555100,
+      attachments: [{ type: 'RenderedDocument', uri: 'https://media.example/fax/9', link: 'https://app.example/fax/9' }],
+    };
+    await post({ ...messageLog([fax]), logInfo: { ...messageLog([fax]).logInfo, rcAccessToken: secret } }).expect(200);
+    // The request's own attempt had the download link with the token.
+    expect(crm.creates[0]!.faxDownloadLink).toContain(secret);
+    const [write] = await pending();
+    expect(JSON.stringify(write)).not.toContain(secret);
+
+    expect(await worker().runOnce(later())).toBe(1);
+    const delivered = crm.creates.at(-1)!;
+    expect(delivered.faxDocLink).toBe('https://app.example/fax/9');
+    expect(delivered.faxDownloadLink).toBeUndefined();
+    expect(JSON.stringify(delivered)).not.toContain(secret);
   });
 
   it('parks an unknown-outcome create the CRM cannot be searched for, and never sends it again', async () => {

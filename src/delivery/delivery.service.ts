@@ -35,6 +35,8 @@ export class DeliveryService {
   /** Keeps one instance's requests for one target from polling for each other. */
   private readonly targets = new KeyedMutex();
   private readonly inFlight = new Set<Promise<unknown>>();
+  /** Users whose CRM answered 429, until when: the worker spends none of their rate budget meanwhile. */
+  private readonly rateLimitedUntil = new Map<string, number>();
   private draining = false;
 
   constructor(
@@ -67,9 +69,17 @@ export class DeliveryService {
     );
   }
 
-  /** Worker: claims a due write (or one whose claim expired) and delivers it. False when it was not ours to take. */
-  async deliverDue(writeKey: string, now = Date.now()): Promise<boolean> {
+  /**
+   * Worker: claims a due write (or one whose claim expired) and delivers it. False when it
+   * was not ours to take, or its user's CRM rate limit is spent (requests still try theirs).
+   */
+  async deliverDue(writeKey: string, userId: string, now = Date.now()): Promise<boolean> {
     if (this.draining) return false;
+    const limitedUntil = this.rateLimitedUntil.get(userId);
+    if (limitedUntil !== undefined) {
+      if (limitedUntil > now) return false;
+      this.rateLimitedUntil.delete(userId);
+    }
     return this.track(
       (async () => {
         const claimed = await this.writes.claim(writeKey, this.config.OUTBOX_LEASE_MS, now);
@@ -180,6 +190,7 @@ export class DeliveryService {
       return { status: 'queued', reason: verdict.reason };
     }
     const delay = retryDelayMs(write.attempts, this.config.OUTBOX_RETRY_BASE_MS);
+    if (verdict.rateLimited) this.rateLimitedUntil.set(write.userId, Date.now() + delay);
     await this.writes.reschedule(write.writeKey, Date.now() + delay, verdict.reason, verdict.mayHaveLanded);
     this.logger.warn(`Queued ${what} for another attempt in ${delay} ms (attempt ${write.attempts})`);
     if (verdict.unexpected && mode === 'request') throw error;

@@ -52,20 +52,20 @@ export class OutboxWorker implements OnApplicationBootstrap, BeforeApplicationSh
   }
 
   private async deliverDue(now: number): Promise<number> {
-    const keys = await this.writes.dueKeys(now);
+    const due = await this.writes.due(now);
     let handled = 0;
     let next = 0;
     const lane = async () => {
-      while (!this.stopped && next < keys.length) {
-        const key = keys[next++]!;
+      while (!this.stopped && next < due.length) {
+        const { writeKey, userId } = due[next++]!;
         try {
-          if (await this.delivery.deliverDue(key, now)) handled += 1;
+          if (await this.delivery.deliverDue(writeKey, userId, now)) handled += 1;
         } catch (error) {
-          this.logger.error({ err: error }, `Delivering outbox write ${key} failed`);
+          this.logger.error({ err: error }, `Delivering outbox write ${writeKey} failed`);
         }
       }
     };
-    await Promise.all(Array.from({ length: Math.min(this.config.OUTBOX_CONCURRENCY, keys.length) }, lane));
+    await Promise.all(Array.from({ length: Math.min(this.config.OUTBOX_CONCURRENCY, due.length) }, lane));
     return handled;
   }
 }

@@ -20,7 +20,7 @@ describe('classifyFailure', () => {
   });
 
   it('keeps a write after a 429, which the CRM did not carry out', () => {
-    expect(classifyFailure(crm(429), 'worker')).toMatchObject({ kind: 'retry', mayHaveLanded: false });
+    expect(classifyFailure(crm(429), 'worker')).toMatchObject({ kind: 'retry', mayHaveLanded: false, rateLimited: true });
   });
 
   it.each([400, 403, 404, 422])('refuses for good after HTTP %i', (status) => {

@@ -10,6 +10,8 @@ export interface FailureVerdict {
   mayHaveLanded: boolean;
   /** Not a CRM answer: a bug or our database. Logged as an error. */
   unexpected: boolean;
+  /** The CRM's rate limit for the account is spent (HTTP 429). */
+  rateLimited?: boolean;
   /** For the user and operators: the CRM's reason; never secrets. */
   reason: string;
 }
@@ -46,7 +48,8 @@ export function classifyFailure(error: unknown, mode: AttemptMode): FailureVerdi
       if (status === undefined) return { kind: 'refused', mayHaveLanded: false, unexpected: false, reason };
       if (RETRYABLE_STATUSES.has(status)) {
         // 429: the CRM did not process the request. 408/425: it may have.
-        return { kind: 'retry', mayHaveLanded: status !== 429, unexpected: false, reason };
+        if (status === 429) return { kind: 'retry', mayHaveLanded: false, unexpected: false, rateLimited: true, reason };
+        return { kind: 'retry', mayHaveLanded: true, unexpected: false, reason };
       }
       if (status >= 500) return { kind: 'retry', mayHaveLanded: true, unexpected: false, reason };
       return { kind: 'refused', mayHaveLanded: false, unexpected: false, reason };

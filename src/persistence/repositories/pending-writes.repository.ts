@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { In, Repository } from 'typeorm';
+import { Repository } from 'typeorm';
 import { PendingWriteEntity } from '../entities/pending-write.entity.js';
 import { FixedSql } from '../fixed-sql.js';
 import { isUniqueViolation } from '../unique-violation.js';
@@ -29,6 +29,7 @@ export class PendingWritesRepository {
   private readonly rescheduleSql: string;
   private readonly rescheduleUnknownSql: string;
   private readonly failSql: string;
+  private readonly removeSql: string;
 
   constructor(@InjectRepository(PendingWriteEntity) private readonly writes: Repository<PendingWriteEntity>) {
     const sql = (this.sql = new FixedSql(writes));
@@ -55,7 +56,7 @@ export class PendingWritesRepository {
       `AND e.${col('state')} IN ('pending', 'delivering')) ` +
       `RETURNING ${sql.allColumns}`;
     this.dueSql =
-      `SELECT ${col('writeKey')} FROM ${t} ` +
+      `SELECT ${col('writeKey')}, ${col('userId')} FROM ${t} ` +
       `WHERE (${col('state')} = 'pending' AND ${col('nextAttemptAt')} <= :now) ` +
       `OR (${col('state')} = 'delivering' AND ${col('leaseUntil')} < :now) ` +
       `ORDER BY ${col('id')} LIMIT 50`;
@@ -79,6 +80,7 @@ export class PendingWritesRepository {
     this.failSql =
       `UPDATE ${t} SET ${col('state')} = 'failed', ${col('leaseUntil')} = NULL, ${col('lastError')} = :lastError, ${touched} ` +
       `WHERE ${col('writeKey')} = :writeKey`;
+    this.removeSql = `DELETE FROM ${t} WHERE ${col('writeKey')} = :writeKey`;
   }
 
   /** Records the intent; it is due at once. */
@@ -109,10 +111,10 @@ export class PendingWritesRepository {
     return row ?? null;
   }
 
-  /** Keys of writes that are due, or whose claim expired, oldest first. */
-  async dueKeys(now = Date.now()): Promise<string[]> {
+  /** Writes that are due, or whose claim expired, oldest first. */
+  async due(now = Date.now()): Promise<Pick<PendingWriteEntity, 'writeKey' | 'userId'>[]> {
     const rows = await this.sql.select(this.dueSql, { now: iso(now) });
-    return rows.map((row) => row.writeKey);
+    return rows.map(({ writeKey, userId }) => ({ writeKey, userId }));
   }
 
   /** Pending writes of the same kind queued behind a claimed one, oldest first. */
@@ -146,8 +148,8 @@ export class PendingWritesRepository {
 
   /** The outcome is recorded: the writes are done. */
   async remove(writeKeys: string[]): Promise<void> {
-    if (writeKeys.length === 0) return;
-    await this.writes.delete({ writeKey: In(writeKeys) });
+    // One fixed statement per key: nearly always one, and no new SQL text per count.
+    for (const writeKey of writeKeys) await this.sql.run(this.removeSql, { writeKey });
   }
 
   findByUser(userId: string): Promise<PendingWriteEntity[]> {
