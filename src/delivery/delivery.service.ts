@@ -62,10 +62,18 @@ export class DeliveryService {
    */
   async submit(session: CrmSession, write: NewWrite, volatile?: unknown): Promise<SubmitOutcome> {
     this.handlerFor(write.kind);
-    const row = await this.writes.enqueue({ writeKey: randomUUID(), userId: session.user.id, ...write });
-    if (this.draining) return { status: 'queued' };
+    const userId = session.user.id;
     return this.track(
-      this.targets.run(`${row.userId}|${row.targetKey}`, () => this.deliverInRequest(row, session, volatile)),
+      this.targets.run(`${userId}|${write.targetKey}`, async () => {
+        const record = { writeKey: randomUUID(), userId, ...write };
+        if (!this.draining) {
+          const claimed = await this.writes.enqueueClaimed(record, this.config.OUTBOX_LEASE_MS);
+          if (claimed) return this.attempt(claimed, session, 'request', volatile);
+        }
+        const row = await this.writes.enqueue(record);
+        if (this.draining) return { status: 'queued' };
+        return this.deliverInRequest(row, session, volatile);
+      }),
     );
   }
 

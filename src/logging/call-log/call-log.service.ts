@@ -128,7 +128,8 @@ export class CallLogService {
     const key = this.keyOf(session, dto.logInfo.sessionId, dto);
     return this.lock.run(this.lockKey(key), async () => {
       // A claim without a log id is left to claim(): it may be a create that died long ago.
-      if ((await this.callLogs.findBySession(key))?.thirdPartyLogId) return this.existingLog(key);
+      const existing = await this.callLogs.findBySession(key);
+      if (existing?.thirdPartyLogId) return this.existingLog(key);
 
       const { logInfo } = dto;
       const callLog: CallLogRecord = { ...logInfo, startTime: toIsoInstant(logInfo.startTime) };
@@ -156,7 +157,9 @@ export class CallLogService {
         }),
       };
       // A create still in the outbox holds a claim that may look stale: it is not.
-      if ((await this.delivery.openWrites(key.userId, callTarget(key))).length > 0) return this.existingLog(key);
+      if (existing && (await this.delivery.openWrites(key.userId, callTarget(key))).length > 0) {
+        return this.existingLog(key);
+      }
       const claim = await this.callLogs.claim(key, contactId);
       if (!claim) return this.existingLog(key);
 

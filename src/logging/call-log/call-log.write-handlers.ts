@@ -55,9 +55,11 @@ export class CallCreateWriteHandler implements WriteHandler, OnModuleInit {
 
   async deliver(write: PendingWriteEntity, session: CrmSession): Promise<DeliveredWrite> {
     const { key, params, stored } = write.payload as CallCreatePayload;
-    // Recorded by an attempt that stopped before removing the outbox row.
-    const recorded = await this.callLogs.findBySession(key);
-    if (recorded?.thirdPartyLogId) return { logId: recorded.thirdPartyLogId, returnMessage: success('Call logged.') };
+    // Recorded by an attempt that stopped before removing the outbox row (a first attempt has none).
+    if (write.attempts > 1 || write.outcomeUnknown) {
+      const recorded = await this.callLogs.findBySession(key);
+      if (recorded?.thirdPartyLogId) return { logId: recorded.thirdPartyLogId, returnMessage: success('Call logged.') };
+    }
 
     const { connector } = session;
     const found = write.outcomeUnknown ? await findCreatedLog(session, write, 'call', params.contactInfo) : null;
