@@ -43,11 +43,13 @@ export class PendingWritesRepository {
       `INSERT INTO ${t} (${NEW_FIELDS.map(col).join(', ')}) VALUES (${NEW_FIELDS.map((f) => `:${f}`).join(', ')}) ` +
       `RETURNING ${sql.allColumns}`;
     // Recorded and claimed in one statement when nothing else of the target is open: the
-    // common case, one statement less on every write.
+    // common case, one statement less on every write. The WHERE has its own parameters:
+    // PostgreSQL types the SELECT list's as text and the comparisons' as varchar, and one
+    // parameter cannot be both.
     this.insertClaimedSql =
       `INSERT INTO ${t} (${[...NEW_FIELDS, 'state', 'leaseUntil', 'attempts'].map((f) => col(f as keyof PendingWriteEntity & string)).join(', ')}) ` +
       `SELECT ${NEW_FIELDS.map((f) => `:${f}`).join(', ')}, 'delivering', :leaseUntil, 1 ` +
-      `WHERE NOT EXISTS (SELECT 1 FROM ${t} e WHERE e.${col('userId')} = :userId AND e.${col('targetKey')} = :targetKey ` +
+      `WHERE NOT EXISTS (SELECT 1 FROM ${t} e WHERE e.${col('userId')} = :openUserId AND e.${col('targetKey')} = :openTargetKey ` +
       `AND e.${col('state')} IN ('pending', 'delivering')) ` +
       `RETURNING ${sql.allColumns}`;
     this.findSql = `SELECT ${sql.allColumns} FROM ${t} WHERE ${col('writeKey')} = :writeKey`;
@@ -111,6 +113,8 @@ export class PendingWritesRepository {
       nextAttemptAt: iso(now),
       leaseUntil: iso(now + leaseMs),
       payload: this.sql.persistent('payload', write.payload),
+      openUserId: write.userId,
+      openTargetKey: write.targetKey,
     };
     try {
       const [row] = await this.sql.select(this.insertClaimedSql, values);
