@@ -174,6 +174,23 @@ describe('the outbox: CRM writes survive outages, lost answers and crashes (e2e)
     expect(JSON.stringify(delivered)).not.toContain(secret);
   });
 
+  it('when recording the outcome fails after the CRM took the write, the retry reconciles and nothing is made twice', async () => {
+    await start();
+    vi.spyOn(t.get(MessageLogsRepository), 'recordAccepted').mockRejectedValueOnce(new Error('disk I/O error'));
+    const failed = await post(messageLog([sms(1, 1)])).expect(500);
+    expect(failed.body.returnMessage.message).toMatch(/error id/i);
+    expect(crm.activities.size).toBe(1);
+    expect(await pending()).toMatchObject([{ state: 'pending', outcomeUnknown: 1 }]);
+
+    expect(await worker().runOnce(later())).toBe(1);
+    expect(crm.creates).toHaveLength(1);
+    expect(crm.activities.size).toBe(1);
+    const [activity] = crm.activities.values();
+    expect(await ledger()).toMatchObject([{ messageId: '1', thirdPartyLogId: activity!.id }]);
+    expect(await pending()).toEqual([]);
+    vi.restoreAllMocks();
+  });
+
   it('parks an unknown-outcome create the CRM cannot be searched for, and never sends it again', async () => {
     await start((c) => Object.assign(c, { loseAnswers: 1, searchable: false }));
     await post(messageLog([sms(1, 1)])).expect(200);

@@ -7,6 +7,7 @@ import { KeyedMutex } from '../common/keyed-mutex.js';
 import { AppConfig } from '../config/app-config.js';
 import type { PendingWriteEntity } from '../persistence/entities/pending-write.entity.js';
 import { PendingWritesRepository } from '../persistence/repositories/pending-writes.repository.js';
+import { TransactionService } from '../persistence/transaction.service.js';
 import { type AttemptMode, classifyFailure, retryDelayMs } from './write-failure.js';
 import type { SubmitOutcome, WriteHandler } from './write-handler.js';
 
@@ -41,6 +42,7 @@ export class DeliveryService {
 
   constructor(
     private readonly writes: PendingWritesRepository,
+    private readonly transactions: TransactionService,
     private readonly auth: AuthService,
     private readonly config: AppConfig,
   ) {}
@@ -156,12 +158,17 @@ export class DeliveryService {
     const handler = this.handlerFor(write.kind);
     let delivered;
     try {
-      delivered = await handler.deliver(write, session, volatile);
+      const { record, ...answer } = await handler.deliver(write, session, volatile);
+      // One commit for the outcome and the removal. If it fails, the write is still ours:
+      // the error settles it as possibly landed, so its next attempt reconciles first.
+      await this.transactions.run(async (scope) => {
+        await record(scope);
+        await this.writes.remove([write.writeKey], scope);
+      });
+      delivered = answer;
     } catch (error) {
       return this.settleFailure(write, error, mode);
     }
-    // If this fails, the claim expires and the retry finds the outcome already recorded.
-    await this.writes.remove([write.writeKey]);
     return { status: 'delivered', ...delivered };
   }
 

@@ -15,9 +15,10 @@ import { MessageDigestsRepository } from './repositories/message-digests.reposit
 import { MessageLogsRepository } from './repositories/message-logs.repository.js';
 import { PendingWritesRepository } from './repositories/pending-writes.repository.js';
 import { KeyedLockService } from './keyed-lock.service.js';
+import { TransactionService } from './transaction.service.js';
 
 const CORE_ENTITIES = [UserEntity, CallLogEntity, MessageLogEntity, MessageDigestEntity, ContactCacheEntity, PendingWriteEntity];
-const REPOSITORIES = [UsersRepository, CallLogsRepository, MessageLogsRepository, MessageDigestsRepository, KeyedLockService, ContactCacheRepository, PendingWritesRepository];
+const REPOSITORIES = [UsersRepository, CallLogsRepository, MessageLogsRepository, MessageDigestsRepository, KeyedLockService, ContactCacheRepository, PendingWritesRepository, TransactionService];
 
 @Global()
 @Module({

@@ -5,7 +5,7 @@ import { success } from '../../common/return-message.js';
 import type { CrmConnector } from '../../connectors/crm-connector.interface.js';
 import { DeliveryService } from '../../delivery/delivery.service.js';
 import { findCreatedLog } from '../../delivery/reconcile.js';
-import type { DeliveredWrite, WriteHandler } from '../../delivery/write-handler.js';
+import type { HandledWrite, WriteHandler } from '../../delivery/write-handler.js';
 import type { PendingWriteEntity } from '../../persistence/entities/pending-write.entity.js';
 import { CallLogsRepository, type CallSessionKey } from '../../persistence/repositories/call-logs.repository.js';
 
@@ -53,12 +53,14 @@ export class CallCreateWriteHandler implements WriteHandler, OnModuleInit {
     this.delivery.register(this);
   }
 
-  async deliver(write: PendingWriteEntity, session: CrmSession): Promise<DeliveredWrite> {
+  async deliver(write: PendingWriteEntity, session: CrmSession): Promise<HandledWrite> {
     const { key, params, stored } = write.payload as CallCreatePayload;
     // Recorded by an attempt that stopped before removing the outbox row (a first attempt has none).
     if (write.attempts > 1 || write.outcomeUnknown) {
       const recorded = await this.callLogs.findBySession(key);
-      if (recorded?.thirdPartyLogId) return { logId: recorded.thirdPartyLogId, returnMessage: success('Call logged.') };
+      if (recorded?.thirdPartyLogId) {
+        return { logId: recorded.thirdPartyLogId, returnMessage: success('Call logged.'), record: async () => undefined };
+      }
     }
 
     const { connector } = session;
@@ -76,11 +78,15 @@ export class CallCreateWriteHandler implements WriteHandler, OnModuleInit {
       logId = String(result.logId);
       returnMessage = result.returnMessage;
     }
-    await this.callLogs.complete(key, logId, stored);
     this.logger.log(
       `Logged call session ${key.sessionId} for ${key.userId} on ${connector.name} as ${logId}${found ? ' (reconciled)' : ''}`,
     );
-    return { logId, returnMessage: returnMessage ?? success('Call logged.') };
+    const created = logId;
+    return {
+      logId,
+      returnMessage: returnMessage ?? success('Call logged.'),
+      record: (scope) => this.callLogs.complete(key, created, stored, scope),
+    };
   }
 
   /** A retry can log the session again. */
@@ -103,7 +109,7 @@ export class CallUpdateWriteHandler implements WriteHandler, OnModuleInit {
   }
 
   /** An update replaces the whole activity body, so repeating one whose outcome is unknown is harmless. */
-  async deliver(write: PendingWriteEntity, session: CrmSession): Promise<DeliveredWrite> {
+  async deliver(write: PendingWriteEntity, session: CrmSession): Promise<HandledWrite> {
     const { key, params, stored } = write.payload as CallUpdatePayload;
     const row = await this.callLogs.findBySession(key);
     if (!row?.thirdPartyLogId) {
@@ -114,12 +120,12 @@ export class CallUpdateWriteHandler implements WriteHandler, OnModuleInit {
       ...params,
       existingCallLog: { thirdPartyLogId: row.thirdPartyLogId, sessionId: row.sessionId, contactId: row.contactId },
     });
-    // Written only after the CRM accepted the change, so our structure never claims more than the CRM holds.
-    await this.callLogs.updateDetails(key, stored);
     return {
       logId: row.thirdPartyLogId,
       returnMessage: result.returnMessage ?? success('Call log updated.'),
       data: { updatedNote: result.updatedNote },
+      // Written only after the CRM accepted the change, so our structure never claims more than the CRM holds.
+      record: (scope) => this.callLogs.updateDetails(key, stored, scope),
     };
   }
 

@@ -10,8 +10,9 @@ import type {
 } from '../../connectors/crm-connector.interface.js';
 import { DeliveryService } from '../../delivery/delivery.service.js';
 import { findCreatedLog } from '../../delivery/reconcile.js';
-import type { DeliveredWrite, WriteHandler } from '../../delivery/write-handler.js';
+import type { HandledWrite, WriteHandler } from '../../delivery/write-handler.js';
 import type { PendingWriteEntity } from '../../persistence/entities/pending-write.entity.js';
+import type { LockScope } from '../../persistence/keyed-lock.service.js';
 import { MessageDigestsRepository } from '../../persistence/repositories/message-digests.repository.js';
 import { MessageLogsRepository } from '../../persistence/repositories/message-logs.repository.js';
 import { composeMessageDigest, type DigestEntry, sortByTime } from '../compose/message-digest.composer.js';
@@ -76,7 +77,7 @@ export class MessageDigestWriteHandler implements WriteHandler, OnModuleInit {
     this.delivery.register(this);
   }
 
-  async deliver(write: PendingWriteEntity, session: CrmSession, volatile?: unknown): Promise<DeliveredWrite> {
+  async deliver(write: PendingWriteEntity, session: CrmSession, volatile?: unknown): Promise<HandledWrite> {
     const payload = write.payload as DigestWritePayload;
     const { digestKey } = payload;
     const userId = session.user.id;
@@ -86,7 +87,7 @@ export class MessageDigestWriteHandler implements WriteHandler, OnModuleInit {
     // Requests drop what was logged before they arrived, so whatever a write carries is
     // logged once it is done, whether by this write or an earlier one it waited for.
     const logIds = payload.messages.map((m) => m.key);
-    if (fresh.length === 0) return { data: { logIds } };
+    if (fresh.length === 0) return { data: { logIds }, record: async () => undefined };
 
     const digest = await this.digests.findByKey(userId, digestKey);
     const incoming: DigestEntry[] = [...fresh.map((f) => f.entry), ...payload.notes];
@@ -139,36 +140,44 @@ export class MessageDigestWriteHandler implements WriteHandler, OnModuleInit {
       }
     }
 
-    // The CRM accepted the write. Digest first, ledger second: if we stop between the
-    // two, the messages are still unlogged and the retry merges them by id.
-    const storedEntries = entries as unknown as Record<string, unknown>[];
-    if (digest) {
-      await this.digests.replaceEntries(userId, digestKey, storedEntries);
-    } else {
-      await this.digests.create({
-        userId,
-        digestKey,
-        conversationId: payload.conversationKey,
-        contactId: payload.contactId,
-        logDate: payload.logDate,
-        thirdPartyLogId,
-        entries: storedEntries,
-      });
-    }
-    await this.messageLogs.recordAccepted(
-      fresh.map((f) => ({
-        platform: session.user.platform,
-        userId,
-        messageId: f.key,
-        conversationId: payload.conversationKey,
-        digestKey,
-        thirdPartyLogId,
-      })),
-    );
     this.logger.debug(
       `${digest ? 'Updated' : 'Created'} message log with ${fresh.length} message(s) (platform ${session.user.platform}, user ${userId})`,
     );
-    return { returnMessage, data: { logIds } };
+    const storedEntries = entries as unknown as Record<string, unknown>[];
+    const logId = thirdPartyLogId;
+    // The CRM accepted the write. Digest first, ledger second: on SQLite, where these are
+    // not one transaction, stopping between the two leaves the messages unlogged and the
+    // retry merges them by id.
+    const record = async (scope: LockScope) => {
+      if (digest) {
+        await this.digests.replaceEntries(userId, digestKey, storedEntries, scope);
+      } else {
+        await this.digests.create(
+          {
+            userId,
+            digestKey,
+            conversationId: payload.conversationKey,
+            contactId: payload.contactId,
+            logDate: payload.logDate,
+            thirdPartyLogId: logId,
+            entries: storedEntries,
+          },
+          scope,
+        );
+      }
+      await this.messageLogs.recordAccepted(
+        fresh.map((f) => ({
+          platform: session.user.platform,
+          userId,
+          messageId: f.key,
+          conversationId: payload.conversationKey,
+          digestKey,
+          thirdPartyLogId: logId,
+        })),
+        scope,
+      );
+    };
+    return { returnMessage, data: { logIds }, record };
   }
 
   /**

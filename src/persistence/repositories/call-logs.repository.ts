@@ -3,6 +3,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { In, IsNull, Repository } from 'typeorm';
 import { CallLogEntity } from '../entities/call-log.entity.js';
 import { FixedSql } from '../fixed-sql.js';
+import type { LockScope } from '../keyed-lock.service.js';
 import { isUniqueViolation } from '../unique-violation.js';
 
 /** One RingCentral call session of one extension, for one of our users. */
@@ -94,8 +95,14 @@ export class CallLogsRepository {
   }
 
   /** Turns a claim into the mapping once the CRM returned its log id. */
-  async complete(key: CallSessionKey, thirdPartyLogId: string, details: Record<string, unknown>): Promise<void> {
-    await this.sql.run(this.completeSql, { ...key, thirdPartyLogId, details: this.sql.persistent('details', details) });
+  async complete(
+    key: CallSessionKey,
+    thirdPartyLogId: string,
+    details: Record<string, unknown>,
+    scope?: LockScope,
+  ): Promise<void> {
+    const parameters = { ...key, thirdPartyLogId, details: this.sql.persistent('details', details) };
+    await this.sql.run(this.completeSql, parameters, scope?.manager);
   }
 
   /**
@@ -106,7 +113,7 @@ export class CallLogsRepository {
     await this.callLogs.delete({ id, thirdPartyLogId: IsNull() });
   }
 
-  async updateDetails(key: CallSessionKey, details: Record<string, unknown>): Promise<void> {
-    await this.sql.run(this.updateDetailsSql, { ...key, details: this.sql.persistent('details', details) });
+  async updateDetails(key: CallSessionKey, details: Record<string, unknown>, scope?: LockScope): Promise<void> {
+    await this.sql.run(this.updateDetailsSql, { ...key, details: this.sql.persistent('details', details) }, scope?.manager);
   }
 }

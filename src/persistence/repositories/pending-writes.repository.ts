@@ -3,6 +3,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import { PendingWriteEntity } from '../entities/pending-write.entity.js';
 import { FixedSql } from '../fixed-sql.js';
+import type { LockScope } from '../keyed-lock.service.js';
 import { isUniqueViolation } from '../unique-violation.js';
 
 export type NewPendingWrite = Pick<PendingWriteEntity, 'writeKey' | 'userId' | 'targetKey' | 'kind' | 'payload'>;
@@ -182,9 +183,9 @@ export class PendingWritesRepository {
   }
 
   /** The outcome is recorded: the writes are done. */
-  async remove(writeKeys: string[]): Promise<void> {
+  async remove(writeKeys: string[], scope?: LockScope): Promise<void> {
     // One fixed statement per key: nearly always one, and no new SQL text per count.
-    for (const writeKey of writeKeys) await this.sql.run(this.removeSql, { writeKey });
+    for (const writeKey of writeKeys) await this.sql.run(this.removeSql, { writeKey }, scope?.manager);
   }
 
   findByUser(userId: string): Promise<PendingWriteEntity[]> {
