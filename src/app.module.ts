@@ -11,6 +11,7 @@ import { AppConfig, loadAppConfig } from './config/app-config.js';
 import { ConfigModule } from './config/config.module.js';
 import { ConnectorsModule } from './connectors/connectors.module.js';
 import { ContactsModule } from './contacts/contacts.module.js';
+import { DeliveryModule } from './delivery/delivery.module.js';
 import { LoggingModule } from './logging/logging.module.js';
 import { loggerOptions } from './logging-setup.js';
 import { ManifestModule } from './manifest/manifest.module.js';
@@ -35,6 +36,7 @@ export class AppModule {
         AuthModule,
         ManifestModule,
         ContactsModule,
+        DeliveryModule,
         LoggingModule,
         UserModule,
         AdminModule,

@@ -46,7 +46,7 @@ describe('CRM HTTP client against a real local server', () => {
   });
 
   afterAll(async () => {
-    factory.onModuleDestroy();
+    factory.onApplicationShutdown();
     server.closeAllConnections();
     await new Promise<void>((resolve) => server.close(() => resolve()));
   });

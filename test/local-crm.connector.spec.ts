@@ -101,6 +101,7 @@ describe('local CRM connector', () => {
       note: 'first',
       composedLogDetails: 'body v1',
       subject: 'Inbound call from Jane Smith',
+      idempotencyKey: 'write-s-1',
     });
     expect(created.logId).toMatch(/^\d+$/);
 
@@ -119,6 +120,24 @@ describe('local CRM connector', () => {
     expect(read.callLogInfo).toMatchObject({ subject: 'Inbound call from Jane Smith', note: 'second', fullBody: 'body v2', contactName: 'Jane Smith' });
   });
 
+  it('finds the activity a create made by its idempotency key, for its owner only', async () => {
+    const contactInfo = { id: '1', name: 'Jane Smith' };
+    const created = await connector.createCallLog({
+      ...context,
+      contactInfo,
+      callLog: { sessionId: 's-3' },
+      composedLogDetails: 'x',
+      subject: 'x',
+      idempotencyKey: 'write-s-3',
+    });
+    const find = (ctx: typeof context, idempotencyKey: string) =>
+      connector.findLogByIdempotencyKey({ ...ctx, kind: 'call', idempotencyKey, contactInfo, since: new Date().toISOString() });
+    expect(await find(context, 'write-s-3')).toEqual({ logId: created.logId });
+    expect(await find(context, 'write-never-made')).toEqual({});
+    const other = { ...context, authHeader: connector.getAuthHeader({ apiKey: 'second' }) };
+    expect(await find(other, 'write-s-3')).toEqual({});
+  });
+
   it('will not read or update another user’s activity', async () => {
     const created = await connector.createCallLog({
       ...context,
@@ -126,6 +145,7 @@ describe('local CRM connector', () => {
       callLog: { sessionId: 's-2' },
       composedLogDetails: 'x',
       subject: 'x',
+      idempotencyKey: 'write-s-2',
     });
     const other = { ...context, authHeader: connector.getAuthHeader({ apiKey: 'second' }) };
     await expect(connector.getCallLog({ ...other, callLogId: created.logId!, contactId: null })).rejects.toBeInstanceOf(AppException);
@@ -138,6 +158,7 @@ describe('local CRM connector', () => {
       contactInfo: { id: '1', name: 'Jane Smith' },
       message,
       messages: [message],
+      idempotencyKey: 'write-m1',
       composedLogDetails: 'digest v1',
       subject: 'SMS conversation with Jane Smith',
     });

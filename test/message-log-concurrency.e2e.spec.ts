@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { JwtService } from '@nestjs/jwt';
 import { MessageLogsRepository } from '../src/persistence/repositories/message-logs.repository.js';
+import { PendingWritesRepository } from '../src/persistence/repositories/pending-writes.repository.js';
 import { CountingCrm, CountingCrmModule } from './support/counting-crm.connector.js';
 import { createTestApp, type TestApp, usesPostgres } from './support/test-app.js';
 
@@ -112,23 +113,30 @@ describe('POST /messageLog: one CRM write per digest, exactly once (e2e)', () =>
     expect(new Set(rows.map((r) => r.thirdPartyLogId))).toEqual(new Set([activity!.id]));
   });
 
-  it('after a CRM failure on create and on update, a re-send logs every message exactly once', async () => {
+  it('after a CRM outage on create and on update, the messages are kept and a re-send logs each exactly once', async () => {
     crm.failures = 1;
     const failed = await post(messageLog([sms(2, 2), sms(1, 1)])).expect(200);
     expect(failed.body).toMatchObject({
-      successful: false,
-      logIds: [],
-      returnMessage: { message: 'Counting CRM is down for maintenance', messageType: 'danger' },
+      successful: true,
+      logIds: ['1', '2'],
+      returnMessage: {
+        message: 'Counting CRM is down for maintenance. The messages are saved and will be logged to Counting CRM automatically.',
+        messageType: 'warning',
+      },
     });
     expect(crm.activities.size).toBe(0);
     expect(await t.get(MessageLogsRepository).findByUser(userId)).toHaveLength(0);
+    expect(await t.get(PendingWritesRepository).findByUser(userId)).toMatchObject([{ state: 'pending', attempts: 1 }]);
 
+    // The re-send takes the queued write at once, with its own copy folded in: one create.
     const retried = await post(messageLog([sms(2, 2), sms(1, 1)])).expect(200);
-    expect(retried.body.logIds).toEqual(['1', '2']);
+    expect(retried.body).toMatchObject({ successful: true, logIds: ['1', '2'], returnMessage: { messageType: 'success' } });
+    expect(crm.creates).toHaveLength(2);
+    expect(await t.get(PendingWritesRepository).findByUser(userId)).toEqual([]);
 
     crm.failures = 1;
     const failedUpdate = await post(messageLog([sms(3, 3), sms(4, 4)])).expect(200);
-    expect(failedUpdate.body.successful).toBe(false);
+    expect(failedUpdate.body).toMatchObject({ successful: true, returnMessage: { messageType: 'warning' } });
     const resent = await post(messageLog([sms(4, 4), sms(3, 3), sms(2, 2), sms(1, 1)])).expect(200);
     expect(resent.body.logIds).toEqual(['3', '4']);
 

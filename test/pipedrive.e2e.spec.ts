@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
+import { OutboxWorker } from '../src/delivery/outbox-worker.service.js';
 import { FakePipedriveServer, type FakePerson } from './fakes/fake-pipedrive.server.js';
 import { createTestApp, type TestApp } from './support/test-app.js';
 
@@ -266,7 +267,7 @@ describe('Pipedrive connector through our routes (e2e, fake Pipedrive)', () => {
       expect(fake.activities.size).toBe(before + 1);
     });
 
-    it('answers a 500 on create with the CRM reason, does not repeat the POST, and records nothing', async () => {
+    it('keeps a call Pipedrive answered 500 for, then the worker finds no activity with its key and creates it once', async () => {
       const sessionId = newSessionId();
       fake.failNext({
         status: 500,
@@ -278,19 +279,50 @@ describe('Pipedrive connector through our routes (e2e, fake Pipedrive)', () => {
       const response = await t.http.post('/callLog').set(auth()).send(callBody(sessionId, jane)).expect(200);
       expect(response.body).toMatchObject({
         successful: false,
-        returnMessage: { messageType: 'danger', message: expect.stringContaining('Activity storage is temporarily unavailable') },
+        returnMessage: {
+          messageType: 'warning',
+          message: 'Activity storage is temporarily unavailable. The call is saved and will be logged to Pipedrive automatically.',
+        },
       });
       expect(JSON.stringify(response.body)).not.toMatch(/at .*\.ts:\d+/);
+      // A create is never repeated by the HTTP client: whether it landed is unknown.
       expect(fake.requestsTo('POST', ACTIVITIES)).toHaveLength(1);
       expect(fake.activities.size).toBe(before);
 
       const lookup = await t.http.get(`/callLog?sessionIds=${sessionId}&hashedExtensionId=hashed-ext-101`).set(auth());
       expect(lookup.body.logs).toEqual([{ sessionId, matched: false }]);
+      // The kept create holds the session: a second create does not make a second activity.
+      const again = await t.http.post('/callLog').set(auth()).send(callBody(sessionId, jane)).expect(200);
+      expect(again.body).toMatchObject({ successful: false, returnMessage: { message: `Existing log for session ${sessionId}` } });
 
-      // Nothing half-written blocks the retry.
-      const retry = await t.http.post('/callLog').set(auth()).send(callBody(sessionId, jane)).expect(200);
-      expect(retry.body.successful).toBe(true);
+      expect(await t.get(OutboxWorker).runOnce(Date.now() + 60 * 60_000)).toBe(1);
+      // Reconciled first: the person's recent activities, searched for the write's key.
+      const searches = fake.requestsTo('GET', ACTIVITIES);
+      expect(searches).toHaveLength(1);
+      expect(searches[0]!.query).toMatchObject({ person_id: String(jane.id) });
+      expect(fake.requestsTo('POST', ACTIVITIES)).toHaveLength(2);
       expect(fake.activities.size).toBe(before + 1);
+      const created = [...fake.activities.values()].at(-1)!;
+      expect(created.public_description).toMatch(/^App Connect write [0-9a-f-]{36}$/);
+
+      const logged = await t.http.get(`/callLog?sessionIds=${sessionId}&hashedExtensionId=hashed-ext-101`).set(auth());
+      expect(logged.body.logs).toEqual([{ sessionId, matched: true, logId: String(created.id) }]);
+    });
+
+    it('reconciles a create whose answer was lost: the activity is found by its key, not made twice', async () => {
+      const sessionId = newSessionId();
+      fake.failNext({ status: 504, method: 'POST', path: ACTIVITIES, afterProcessing: true });
+      const before = fake.activities.size;
+      const response = await t.http.post('/callLog').set(auth()).send(callBody(sessionId, jane)).expect(200);
+      expect(response.body).toMatchObject({ successful: false, returnMessage: { messageType: 'warning' } });
+      expect(fake.activities.size).toBe(before + 1);
+      const landed = [...fake.activities.values()].at(-1)!;
+
+      expect(await t.get(OutboxWorker).runOnce(Date.now() + 60 * 60_000)).toBe(1);
+      expect(fake.requestsTo('POST', ACTIVITIES)).toHaveLength(1);
+      expect(fake.activities.size).toBe(before + 1);
+      const logged = await t.http.get(`/callLog?sessionIds=${sessionId}&hashedExtensionId=hashed-ext-101`).set(auth());
+      expect(logged.body.logs).toEqual([{ sessionId, matched: true, logId: String(landed.id) }]);
     });
   });
 

@@ -137,10 +137,24 @@ export class AuthService {
     if (!user || !user.credentials || user.sessionVersion !== sessionVersion) {
       throw AppException.crmAuthorizationFailed(platform, 'This CRM connection was closed (logged out or revoked). Please connect to the CRM again.');
     }
+    return this.sessionOf(user, user.credentials);
+  }
+
+  /**
+   * The session of a user for work done without a request (the outbox worker): the
+   * stored credentials, whichever JWT the writes came with. Fails once the user logged out.
+   */
+  async sessionForUser(userId: string): Promise<CrmSession> {
+    const user = await this.resolvedUsers.get(userId, () => this.users.findById(userId));
+    if (!user || !user.credentials) throw AppException.sessionInvalid('The user is logged out: please log in again.');
+    return this.sessionOf(user, user.credentials);
+  }
+
+  private async sessionOf(user: UserEntity, stored: string): Promise<CrmSession> {
     const connector = this.connectors.get(user.platform);
     // What this session holds: a refresh for it is needed only while the stored
     // credentials are still these (another request may have refreshed them already).
-    let held = { credentials: this.decrypt(user), stored: user.credentials };
+    let held = { credentials: this.decrypt(user), stored };
     const { expiresAt } = held.credentials;
     if (expiresAt !== undefined && expiresAt - Date.now() < REFRESH_MARGIN_MS) {
       held = await this.refresh(user, connector, held.stored);

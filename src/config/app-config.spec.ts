@@ -20,6 +20,14 @@ describe('loadAppConfig', () => {
     expect(message).toContain('LOCAL_CRM_LOG_FORMAT');
   });
 
+  it('refuses an outbox lease a slow CRM request could outlast', () => {
+    expect(loadAppConfig({}).OUTBOX_LEASE_MS).toBeGreaterThanOrEqual(loadAppConfig({}).minimumOutboxLeaseMs);
+    // 2 × (15 s × 4 attempts + 30 s × 3 retries) = 300 s.
+    expect(() => loadAppConfig({ OUTBOX_LEASE_MS: '299999' })).toThrow(/OUTBOX_LEASE_MS must be at least 300000/);
+    expect(loadAppConfig({ OUTBOX_LEASE_MS: '300000' }).OUTBOX_LEASE_MS).toBe(300_000);
+    expect(loadAppConfig({ OUTBOX_LEASE_MS: '10000', CRM_HTTP_TIMEOUT_MS: '1000', CRM_HTTP_MAX_RETRIES: '0' }).OUTBOX_LEASE_MS).toBe(10_000);
+  });
+
   it('refuses production without a server secret', () => {
     expect(() => loadAppConfig({ NODE_ENV: 'production' })).toThrow(/APP_SERVER_SECRET_KEY/);
     expect(() => loadAppConfig({ NODE_ENV: 'production', APP_SERVER_SECRET_KEY: 'short' })).toThrow(/at least 32/);

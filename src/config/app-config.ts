@@ -29,6 +29,9 @@ const toList = ({ value }: { value: unknown }) =>
         .filter(Boolean)
     : value;
 
+/** The longest Retry-After the CRM HTTP client waits out (CrmHttpClient's maxRetryWaitMs default). */
+const CRM_MAX_RATE_LIMIT_WAIT_MS = 30_000;
+
 /**
  * Every setting the server reads from the environment. Loaded once at start and
  * validated, so a bad variable stops the process with a message naming it
@@ -176,6 +179,57 @@ export class AppConfig {
   @Min(0)
   CONTACT_CACHE_TTL_SECONDS = 15 * 60;
 
+  /** How often the outbox worker looks for CRM writes that are due, in milliseconds. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(10)
+  OUTBOX_POLL_MS = 1_000;
+
+  /** First wait before a failed CRM write is tried again; doubles per attempt up to 5 minutes. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(10)
+  OUTBOX_RETRY_BASE_MS = 5_000;
+
+  /** Attempts after which a CRM write is parked as failed. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  OUTBOX_MAX_ATTEMPTS = 20;
+
+  /**
+   * How long a claim on a write lasts; after it another instance takes the write over and
+   * reconciles it. Must outlast a delivery (see minimumOutboxLeaseMs), or a write still
+   * at the CRM could be taken over and sent twice.
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1_000)
+  OUTBOX_LEASE_MS = 15 * 60_000;
+
+  /** Writes the worker of one instance delivers at a time. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(64)
+  OUTBOX_CONCURRENCY = 4;
+
+  /** How long a request waits for an earlier write of the same call or digest before answering "queued". */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  OUTBOX_INLINE_WAIT_MS = 5_000;
+
+  /**
+   * Twice the longest one CRM request can take: every attempt times out, with the longest
+   * rate-limit wait the HTTP client accepts between them. A delivery makes one or two
+   * requests in a row (a reconciliation more, but then a takeover only reconciles again).
+   */
+  get minimumOutboxLeaseMs(): number {
+    const attempts = this.CRM_HTTP_MAX_RETRIES + 1;
+    return 2 * (this.CRM_HTTP_TIMEOUT_MS * attempts + CRM_MAX_RATE_LIMIT_WAIT_MS * this.CRM_HTTP_MAX_RETRIES);
+  }
+
   get isProduction(): boolean {
     return this.NODE_ENV === 'production';
   }
@@ -207,6 +261,7 @@ export class AppConfig {
 
 export class ConfigValidationError extends Error {}
 
+
 /** Reads and validates the configuration; throws one error listing every bad variable. */
 export function loadAppConfig(
   env: Record<string, string | undefined> = process.env,
@@ -227,6 +282,12 @@ export function loadAppConfig(
       ),
     );
     throw new ConfigValidationError(`Invalid configuration:\n  - ${lines.join('\n  - ')}`);
+  }
+  if (config.OUTBOX_LEASE_MS < config.minimumOutboxLeaseMs) {
+    throw new ConfigValidationError(
+      `Invalid configuration:\n  - OUTBOX_LEASE_MS must be at least ${config.minimumOutboxLeaseMs} ` +
+        '(twice CRM_HTTP_TIMEOUT_MS × (CRM_HTTP_MAX_RETRIES + 1) plus 30 s per retry), so a write still at the CRM is never taken over',
+    );
   }
   const missingInProduction = [
     config.usesDevelopmentSecret && 'APP_SERVER_SECRET_KEY',

@@ -319,6 +319,8 @@ export interface CrmConnector {
       /** The complete body in the connector's logFormat; empty for 'custom'. */
       composedLogDetails: string;
       subject: string;
+      /** Store it on the created record: findLogByIdempotencyKey looks for it. */
+      idempotencyKey: string;
       [key: string]: unknown;
     },
   ): Promise<CreateLogResult>;
@@ -370,8 +372,25 @@ export interface CrmConnector {
         subject: string;
         /** Shared SMS threads only. */
         sharedSMSLogContent?: SharedSmsLogContent;
+        /** Store it on the created record: findLogByIdempotencyKey looks for it. */
+        idempotencyKey: string;
       },
   ): Promise<CreateLogResult>;
+
+  /**
+   * The log a create with this idempotency key made, if the CRM has it. Asked after a
+   * create whose outcome is unknown (timeout, connection reset, crash), so the create is
+   * reconciled instead of repeated. `since` is when the first attempt was recorded. A
+   * connector without it cannot reconcile: such a create is parked, never sent again.
+   */
+  findLogByIdempotencyKey?(
+    params: ConnectorCallContext & {
+      kind: 'call' | 'message';
+      idempotencyKey: string;
+      contactInfo: ContactInfo;
+      since: string;
+    },
+  ): Promise<{ logId?: string }>;
 
   updateMessageLog(
     params: ConnectorCallContext &

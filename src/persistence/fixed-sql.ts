@@ -48,7 +48,9 @@ export class FixedSql<E extends ObjectLiteral> {
 
   /** Runs a SELECT and turns each row into an entity, as find() would. */
   async select(sql: string, parameters: ObjectLiteral, manager?: EntityManager): Promise<E[]> {
-    const rows = (await this.run(sql, parameters, manager)) as Record<string, unknown>[];
+    const result = await this.run(sql, parameters, manager);
+    // pg answers UPDATE/DELETE ... RETURNING through TypeORM as [rows, rowCount].
+    const rows = (isRowsAndCount(result) ? result[0] : result) as Record<string, unknown>[];
     return rows.map((row) => this.hydrate(row));
   }
 
@@ -68,6 +70,10 @@ export class FixedSql<E extends ObjectLiteral> {
     if (!column) throw new Error(`${this.repository.metadata.name} has no column for property ${property}`);
     return column;
   }
+}
+
+function isRowsAndCount(result: unknown): result is [unknown[], number] {
+  return Array.isArray(result) && result.length === 2 && Array.isArray(result[0]) && typeof result[1] === 'number';
 }
 
 function quote(name: string): string {

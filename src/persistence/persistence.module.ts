@@ -10,6 +10,7 @@ import { AccountDataEntity } from './entities/account-data.entity.js';
 import { AdminSettingsEntity } from './entities/admin-settings.entity.js';
 import { CalldownEntryEntity } from './entities/calldown-entry.entity.js';
 import { UserSettingEntity } from './entities/user-setting.entity.js';
+import { PendingWriteEntity } from './entities/pending-write.entity.js';
 import { UserEntity } from './entities/user.entity.js';
 import { AccountDataRepository } from './repositories/account-data.repository.js';
 import { AdminSettingsRepository } from './repositories/admin-settings.repository.js';
@@ -20,7 +21,9 @@ import { ContactCacheRepository } from './repositories/contact-cache.repository.
 import { UsersRepository } from './repositories/users.repository.js';
 import { MessageDigestsRepository } from './repositories/message-digests.repository.js';
 import { MessageLogsRepository } from './repositories/message-logs.repository.js';
+import { PendingWritesRepository } from './repositories/pending-writes.repository.js';
 import { KeyedLockService } from './keyed-lock.service.js';
+import { TransactionService } from './transaction.service.js';
 
 const CORE_ENTITIES = [
   UserEntity,
@@ -32,6 +35,7 @@ const CORE_ENTITIES = [
   AdminSettingsEntity,
   CalldownEntryEntity,
   AccountDataEntity,
+  PendingWriteEntity,
 ];
 const REPOSITORIES = [
   UsersRepository,
@@ -44,6 +48,8 @@ const REPOSITORIES = [
   AdminSettingsRepository,
   CalldownRepository,
   AccountDataRepository,
+  PendingWritesRepository,
+  TransactionService,
 ];
 
 @Global()

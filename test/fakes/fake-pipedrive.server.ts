@@ -43,6 +43,8 @@ export interface FakeFailure {
   body?: unknown;
   method?: string;
   path?: RegExp;
+  /** Carry the request out first, then answer the failure: a write whose answer was lost. */
+  afterProcessing?: boolean;
 }
 
 const ACTIVITY_TYPES = [
@@ -187,6 +189,7 @@ export class FakePipedriveServer {
     );
     if (failureIndex >= 0) {
       const [failure] = this.failures.splice(failureIndex, 1);
+      if (failure.afterProcessing) this.route(recorded);
       return send(res, failure.status, failure.body ?? { success: false, error: `Fake failure ${failure.status}` }, failure.headers);
     }
 
@@ -260,6 +263,20 @@ export class FakePipedriveServer {
       activity.person_id = participants?.find((p) => p.primary)?.person_id ?? null;
       this.activities.set(activity.id, activity);
       return ok(activity);
+    }
+    if (r.method === 'GET' && r.path === '/api/v2/activities') {
+      // v2 list with person_id and updated_since filters; one page of `limit`, cursor-paged.
+      const since = r.query.updated_since ? Date.parse(r.query.updated_since) : 0;
+      const matching = [...this.activities.values()].filter(
+        (a) =>
+          (!r.query.person_id || a.person_id === Number(r.query.person_id)) &&
+          Date.parse(String(a.update_time ?? a.add_time)) >= since,
+      );
+      const limit = Number(r.query.limit ?? 100);
+      const start = Number(r.query.cursor ?? 0);
+      const page = matching.slice(start, start + limit);
+      const next = start + limit < matching.length ? String(start + limit) : null;
+      return ok(page, { next_cursor: next });
     }
     if ((match = r.path.match(/^\/api\/v2\/activities\/(\d+)$/))) {
       const activity = this.activities.get(Number(match[1]));

@@ -11,7 +11,7 @@ import type {
 } from '../../src/connectors/crm-connector.interface.js';
 
 type Params<K extends keyof CrmConnector> = CrmConnector[K] extends (params: infer P) => unknown ? P : never;
-type MessageLogParams = Params<'createMessageLog'>;
+type MessageLogParams = Omit<Params<'createMessageLog'>, 'idempotencyKey'> & { idempotencyKey?: string };
 
 export interface FakeActivity {
   id: string;
@@ -19,6 +19,7 @@ export interface FakeActivity {
   body: string;
   /** Every message id any write sent for this activity, in order (duplicates would show). */
   messageIds: string[];
+  idempotencyKey?: string;
 }
 
 /**
@@ -31,10 +32,18 @@ export class CountingCrm {
   readonly activities = new Map<string, FakeActivity>();
   /** Writes that will be refused, next first. */
   failures = 0;
+  /** HTTP status of those refusals: 503 (may have landed), 429 (did not), 400 (refused for good). */
+  failureStatus = 503;
   /** Milliseconds each write takes, to widen race windows. */
   delayMs = 0;
   /** Answer creates without a logId. */
   omitLogId = false;
+  /** Carry out the next writes, then fail them as if the answer was lost (HTTP 504). */
+  loseAnswers = 0;
+  /** Whether the connector can look a create up by its idempotency key. */
+  searchable = true;
+  /** Lookups by idempotency key. */
+  readonly searches: string[] = [];
   private nextId = 1;
 
   constructor(readonly logFormat: LogFormat = 'text/plain') {}
@@ -47,8 +56,22 @@ export class CountingCrm {
     if (this.delayMs) await new Promise((resolve) => setTimeout(resolve, this.delayMs));
     if (this.failures > 0) {
       this.failures -= 1;
-      throw AppException.crmRequestFailed('counting', 'Counting CRM is down for maintenance', 503);
+      throw AppException.crmRequestFailed('counting', 'Counting CRM is down for maintenance', this.failureStatus);
     }
+    const id = this.apply(params, existingId);
+    if (this.loseAnswers > 0) {
+      this.loseAnswers -= 1;
+      throw AppException.crmRequestFailed('counting', 'Counting CRM did not answer in time', 504);
+    }
+    return id;
+  }
+
+  find(idempotencyKey: string): string | undefined {
+    this.searches.push(idempotencyKey);
+    return [...this.activities.values()].find((a) => a.idempotencyKey === idempotencyKey)?.id;
+  }
+
+  private apply(params: MessageLogParams, existingId?: string): string | undefined {
     const ids = params.messages.map((m) => String(m.id));
     if (existingId) {
       const activity = this.activities.get(existingId);
@@ -59,7 +82,13 @@ export class CountingCrm {
     }
     if (this.omitLogId) return undefined;
     const id = `act-${this.nextId++}`;
-    this.activities.set(id, { id, subject: params.subject, body: params.composedLogDetails, messageIds: ids });
+    this.activities.set(id, {
+      id,
+      subject: params.subject,
+      body: params.composedLogDetails,
+      messageIds: ids,
+      ...(params.idempotencyKey ? { idempotencyKey: params.idempotencyKey } : {}),
+    });
     return id;
   }
 }
@@ -71,8 +100,15 @@ export const COUNTING_CRM = Symbol('COUNTING_CRM');
 export class CountingCrmConnector implements CrmConnector {
   readonly name = 'counting';
   readonly manifest: ConnectorManifest;
+  readonly findLogByIdempotencyKey?: CrmConnector['findLogByIdempotencyKey'];
 
   constructor(@Inject(COUNTING_CRM) private readonly crm: CountingCrm) {
+    if (crm.searchable) {
+      this.findLogByIdempotencyKey = async ({ idempotencyKey }) => {
+        const logId = crm.find(idempotencyKey);
+        return logId ? { logId } : {};
+      };
+    }
     this.manifest = {
       displayName: 'Counting CRM',
       authType: 'apiKey',

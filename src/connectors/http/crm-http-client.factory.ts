@@ -1,4 +1,4 @@
-import { Injectable, OnModuleDestroy } from '@nestjs/common';
+import { Injectable, OnApplicationShutdown } from '@nestjs/common';
 import axios from 'axios';
 import axiosRetry from 'axios-retry';
 import http from 'node:http';
@@ -11,10 +11,11 @@ const MAX_RESPONSE_BYTES = 10 * 1024 * 1024;
 
 /**
  * Builds one CrmHttpClient per connector. The keep-alive agents are shared by every
- * connector, so connections to a CRM are reused across users and requests.
+ * connector, so connections to a CRM are reused across users and requests. They close
+ * in onApplicationShutdown, after the outbox drained its in-flight CRM calls.
  */
 @Injectable()
-export class CrmHttpClientFactory implements OnModuleDestroy {
+export class CrmHttpClientFactory implements OnApplicationShutdown {
   private readonly httpAgent = new http.Agent({ keepAlive: true, maxSockets: 64 });
   private readonly httpsAgent = new https.Agent({ keepAlive: true, maxSockets: 64 });
 
@@ -39,7 +40,7 @@ export class CrmHttpClientFactory implements OnModuleDestroy {
     });
   }
 
-  onModuleDestroy(): void {
+  onApplicationShutdown(): void {
     this.httpAgent.destroy();
     this.httpsAgent.destroy();
   }

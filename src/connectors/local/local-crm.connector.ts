@@ -134,6 +134,7 @@ export class LocalCrmConnector implements CrmConnector {
       contactId: String(params.contactInfo.id),
       subject: params.subject,
       body: params.composedLogDetails,
+      idempotencyKey: params.idempotencyKey,
       details: {
         sessionId: params.callLog.sessionId,
         direction: params.callLog.direction,
@@ -184,9 +185,15 @@ export class LocalCrmConnector implements CrmConnector {
       contactId: String(params.contactInfo.id),
       subject: params.sharedSMSLogContent?.subject ?? params.subject,
       body: params.sharedSMSLogContent?.body ?? params.composedLogDetails,
+      idempotencyKey: params.idempotencyKey,
       details: { additionalSubmission: params.additionalSubmission ?? null },
     });
     return { logId: String(activity.id), returnMessage: success('Message logged.') };
+  }
+
+  async findLogByIdempotencyKey({ authHeader, idempotencyKey }: Params<'findLogByIdempotencyKey'>) {
+    const activity = await this.store.findActivityByIdempotencyKey(this.authenticate(authHeader), idempotencyKey);
+    return activity ? { logId: String(activity.id) } : {};
   }
 
   async updateMessageLog(params: Params<'updateMessageLog'>) {

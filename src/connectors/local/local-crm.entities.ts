@@ -61,6 +61,10 @@ export class LocalCrmActivityEntity {
   @Column({ type: 'text' })
   body: string;
 
+  /** The idempotency key of the write that created it, as a remote CRM would keep it. */
+  @Column({ type: 'varchar', length: 64, nullable: true })
+  idempotencyKey: string | null;
+
   /** Other fields the core sent (direction, duration, additionalSubmission...), for inspection. */
   @Column({ type: 'simple-json', nullable: true })
   details: Record<string, unknown> | null;

@@ -56,6 +56,10 @@ export class LocalCrmStore {
       : Promise.resolve(null);
   }
 
+  findActivityByIdempotencyKey(ownerId: string, idempotencyKey: string): Promise<LocalCrmActivityEntity | null> {
+    return this.activities.findOneBy({ ownerId, idempotencyKey });
+  }
+
   /** Updates an activity of this owner; false when there is none. */
   async updateActivity(
     ownerId: string,

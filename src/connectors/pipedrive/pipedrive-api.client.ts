@@ -123,6 +123,20 @@ export class PipedriveApiClient {
     });
   }
 
+  /** One page of a person's activities changed since `updatedSince` (RFC 3339). */
+  async activitiesOfPerson(
+    call: PipedriveCall,
+    personId: number,
+    updatedSince: string,
+    cursor?: string,
+  ): Promise<{ activities: PipedriveActivity[]; nextCursor?: string }> {
+    const response = await this.send<PipedriveActivity[] | null>(call, 'GET', '/api/v2/activities', {
+      params: { person_id: personId, updated_since: updatedSince, limit: 100, ...(cursor ? { cursor } : {}) },
+    });
+    const additional = response.data.additional_data as { next_cursor?: string | null } | null | undefined;
+    return { activities: response.data.data ?? [], ...(additional?.next_cursor ? { nextCursor: additional.next_cursor } : {}) };
+  }
+
   async getActivity(call: PipedriveCall, id: number | string): Promise<PipedriveActivity> {
     return this.data<PipedriveActivity>(call, 'GET', `/api/v2/activities/${encodeURIComponent(String(id))}`);
   }

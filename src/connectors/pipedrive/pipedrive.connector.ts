@@ -47,6 +47,10 @@ type Params<K extends keyof CrmConnector> = CrmConnector[K] extends ((params: in
 
 /** Activity types change rarely; an admin's edit shows up within this time. */
 const LOOKUP_TTL_MS = 10 * 60_000;
+/** An idempotency-key search reads at most this many pages of a person's activities. */
+const MAX_RECONCILE_PAGES = 10;
+/** Clock skew allowed between us and Pipedrive when searching by update time. */
+const RECONCILE_SLACK_MS = 5 * 60_000;
 /** Deals and leads are fetched for at most this many matched persons. */
 const MAX_MATCHED_PERSONS = 10;
 
@@ -273,6 +277,7 @@ export class PipedriveConnector implements CrmConnector {
       {
         subject: params.subject,
         note: params.composedLogDetails,
+        public_description: idempotencyReference(params.idempotencyKey),
         ...toUtcDue(params.callLog.startTime),
         ...(duration ? { duration } : {}),
       },
@@ -322,9 +327,34 @@ export class PipedriveConnector implements CrmConnector {
       {
         subject: params.sharedSMSLogContent?.subject ?? params.subject,
         note: params.sharedSMSLogContent?.body ?? params.composedLogDetails,
+        public_description: idempotencyReference(params.idempotencyKey),
         ...toUtcDue(first?.creationTime),
       },
       'Message logged to Pipedrive.',
+    );
+  }
+
+  /**
+   * Pipedrive cannot search activities by a field, so this reads the person's activities
+   * changed since the first attempt (newest pages are few: one call or one digest ago).
+   */
+  async findLogByIdempotencyKey(params: Params<'findLogByIdempotencyKey'>) {
+    const personId = numericId(params.contactInfo.id);
+    if (!personId) return {};
+    const call = this.call(params);
+    const reference = idempotencyReference(params.idempotencyKey);
+    const since = new Date(Date.parse(params.since) - RECONCILE_SLACK_MS).toISOString().replace(/\.\d{3}Z$/, 'Z');
+    let cursor: string | undefined;
+    for (let page = 0; page < MAX_RECONCILE_PAGES; page++) {
+      const { activities, nextCursor } = await this.api.activitiesOfPerson(call, personId, since, cursor);
+      const found = activities.find((activity) => activity.public_description === reference);
+      if (found) return { logId: String(found.id) };
+      if (!nextCursor) return {};
+      cursor = nextCursor;
+    }
+    throw AppException.crmRequestFailed(
+      PIPEDRIVE_PLATFORM,
+      `Too many recent activities of person ${personId} to find the log of an interrupted write.`,
     );
   }
 
@@ -403,6 +433,11 @@ export class PipedriveConnector implements CrmConnector {
       ...dealOrLead(additionalSubmission),
     };
   }
+}
+
+/** What the activity carries so an interrupted create can be found again. */
+function idempotencyReference(key: string): string {
+  return `App Connect write ${key}`;
 }
 
 /** Cache key of what a Pipedrive company shares (activity types, persons). */

@@ -51,6 +51,8 @@ export interface PipedriveActivityInput {
   duration?: string;
   done?: boolean;
   note?: string;
+  /** Where we keep the idempotency key: not shown in the activity's note. */
+  public_description?: string;
 }
 
 export interface PipedriveActivity extends PipedriveActivityInput {

@@ -1,10 +1,11 @@
 import { Module } from '@nestjs/common';
 import { CallLogController } from './call-log.controller.js';
 import { CallLogService } from './call-log.service.js';
+import { CallCreateWriteHandler, CallUpdateWriteHandler } from './call-log.write-handlers.js';
 
 /** /callLog: one CRM activity per RingCentral call session. */
 @Module({
   controllers: [CallLogController],
-  providers: [CallLogService],
+  providers: [CallLogService, CallCreateWriteHandler, CallUpdateWriteHandler],
 })
 export class CallLogModule {}

@@ -4,7 +4,9 @@ import { KeyedMutex } from '../../common/keyed-mutex.js';
 import { danger, success, warning } from '../../common/return-message.js';
 import type { CrmSession } from '../../auth/crm-session.js';
 import type { CallLogRecord } from '../../connectors/crm-connector.interface.js';
-import type { CallLogEntity } from '../../persistence/entities/call-log.entity.js';
+import { DeliveryService } from '../../delivery/delivery.service.js';
+import { queuedNotice } from '../../delivery/queued-notice.js';
+import type { SubmitOutcome } from '../../delivery/write-handler.js';
 import { CallLogsRepository, type CallSessionKey } from '../../persistence/repositories/call-logs.repository.js';
 import { type CallLogFacts, composeCallLog, defaultCallSubject, toIsoInstant } from '../compose/call-log.composer.js';
 import { MAX_LOOKUP_SESSIONS, type CallLogLookupQueryDto } from './dto/call-log-lookup.dto.js';
@@ -17,6 +19,13 @@ import type {
 import type { CallLogContentDto } from './dto/call-log-content.dto.js';
 import type { CreateCallLogDto } from './dto/create-call-log.dto.js';
 import type { UpdateCallLogDto } from './dto/update-call-log.dto.js';
+import {
+  CALL_CREATE,
+  CALL_UPDATE,
+  type CallCreatePayload,
+  type CallUpdatePayload,
+  callTarget,
+} from './call-log.write-handlers.js';
 
 type Party = NonNullable<CallLogRecord['from']>;
 
@@ -129,13 +138,17 @@ export class CallLogService {
    */
   private readonly lock = new KeyedMutex();
 
-  constructor(private readonly callLogs: CallLogsRepository) {}
+  constructor(
+    private readonly callLogs: CallLogsRepository,
+    private readonly delivery: DeliveryService,
+  ) {}
 
   async create(session: CrmSession, dto: CreateCallLogDto): Promise<CallLogMutationResponseDto> {
     const key = this.keyOf(session, dto.logInfo.sessionId, dto);
     return this.lock.run(this.lockKey(key), async () => {
       // A claim without a log id is left to claim(): it may be a create that died long ago.
-      if ((await this.callLogs.findBySession(key))?.thirdPartyLogId) return this.existingLog(key);
+      const existing = await this.callLogs.findBySession(key);
+      if (existing?.thirdPartyLogId) return this.existingLog(key);
 
       const { logInfo } = dto;
       const callLog: CallLogRecord = { ...logInfo, startTime: toIsoInstant(logInfo.startTime) };
@@ -163,44 +176,41 @@ export class CallLogService {
         }),
         ringSense: ringSenseOf(dto),
       };
+      // A create still in the outbox holds a claim that may look stale: it is not.
+      if (existing && (await this.delivery.openWrites(key.userId, callTarget(key))).length > 0) {
+        return this.existingLog(key);
+      }
       const claim = await this.callLogs.claim(key, contactId);
       if (!claim) return this.existingLog(key);
 
-      const { connector, context } = session;
-      let result;
-      try {
-        result = await connector.createCallLog({
-          ...context,
+      const { connector } = session;
+      const payload: CallCreatePayload = {
+        key,
+        claimId: claim.id,
+        params: {
           ...stored.ringSense,
           contactInfo: {
             id: contactId,
             name: stored.contactName ?? '',
-            type: stored.contactType,
-            phoneNumber: partyNumber(other),
+            ...sent({ type: stored.contactType, phoneNumber: partyNumber(other) }),
           },
           callLog,
-          note: stored.note,
-          additionalSubmission: stored.additionalSubmission,
-          aiNote: stored.aiNote,
-          transcript: stored.transcript,
+          ...sent({
+            note: stored.note,
+            additionalSubmission: stored.additionalSubmission,
+            aiNote: stored.aiNote,
+            transcript: stored.transcript,
+          }),
           composedLogDetails: composeCallLog(factsOf(stored), connector.manifest.logFormat, session.user.timezone, session.userSettings),
           subject: stored.subject,
-        });
-      } catch (error) {
-        await this.releaseClaim(claim);
-        throw error;
+        },
+        stored: { ...stored },
+      };
+      const outcome = await this.delivery.submit(session, { kind: CALL_CREATE, targetKey: callTarget(key), payload });
+      if (outcome.status === 'delivered') {
+        return { successful: true, logId: outcome.logId!, returnMessage: outcome.returnMessage ?? success('Call logged.') };
       }
-      if (!result.logId) {
-        await this.releaseClaim(claim);
-        return {
-          successful: false,
-          returnMessage: result.returnMessage ?? danger(`${connector.manifest.displayName} did not create the call log.`),
-        };
-      }
-      const logId = String(result.logId);
-      await this.callLogs.complete(key, logId, { ...stored });
-      this.logger.log(`Logged call session ${key.sessionId} for ${session.user.id} on ${connector.name} as ${logId}`);
-      return { successful: true, logId, returnMessage: result.returnMessage ?? success('Call logged.') };
+      return { successful: false, returnMessage: this.notDelivered(session, outcome, 'The call') };
     });
   }
 
@@ -217,7 +227,11 @@ export class CallLogService {
           returnMessage: warning(`The call of session ${key.sessionId} is still being logged; try again shortly.`),
         };
       }
-      const before = row.details as StoredCallLog | null;
+      // Queued updates not yet at the CRM are the newest state: merge onto the last of them.
+      const queued = (await this.delivery.openWrites(key.userId, callTarget(key))).filter((w) => w.kind === CALL_UPDATE);
+      const before = (queued.length > 0 ? (queued[queued.length - 1]!.payload as CallUpdatePayload).stored : row.details) as
+        | StoredCallLog
+        | null;
       const previous: StoredCallLog = before ?? { callLog: { sessionId: key.sessionId }, subject: '' };
       const stored: StoredCallLog = {
         ...previous,
@@ -248,29 +262,37 @@ export class CallLogService {
         },
       };
 
-      const { connector, context } = session;
-      const result = await connector.updateCallLog({
-        ...context,
-        existingCallLog: { thirdPartyLogId: row.thirdPartyLogId, sessionId: row.sessionId, contactId: row.contactId },
-        callLog: stored.callLog,
-        subject: stored.subject,
-        note: stored.note,
-        recordingLink: str(stored.callLog.recording?.link),
-        startTime: stored.callLog.startTime,
-        duration: stored.callLog.duration,
-        result: stored.callLog.result,
-        aiNote: stored.aiNote,
-        transcript: stored.transcript,
-        additionalSubmission: stored.additionalSubmission,
-        composedLogDetails: composeCallLog(factsOf(stored), connector.manifest.logFormat, session.user.timezone, session.userSettings),
-      });
-      // Written only after the CRM accepted the change, so our structure never claims more than the CRM holds.
-      await this.callLogs.updateDetails(key, { ...stored });
+      const { connector } = session;
+      const payload: CallUpdatePayload = {
+        key,
+        params: {
+          ...stored.ringSense,
+          callLog: stored.callLog,
+          subject: stored.subject,
+          ...sent({
+            note: stored.note,
+            recordingLink: str(stored.callLog.recording?.link),
+            startTime: stored.callLog.startTime,
+            duration: stored.callLog.duration,
+            result: stored.callLog.result,
+            aiNote: stored.aiNote,
+            transcript: stored.transcript,
+            additionalSubmission: stored.additionalSubmission,
+          }),
+          composedLogDetails: composeCallLog(factsOf(stored), connector.manifest.logFormat, session.user.timezone, session.userSettings),
+        },
+        stored: { ...stored },
+      };
+      const outcome = await this.delivery.submit(session, { kind: CALL_UPDATE, targetKey: callTarget(key), payload });
+      if (outcome.status !== 'delivered') {
+        return { successful: false, returnMessage: this.notDelivered(session, outcome, 'The change') };
+      }
+      const updatedNote = outcome.data?.updatedNote;
       return {
         successful: true,
         logId: row.thirdPartyLogId,
-        updatedNote: result.updatedNote ?? stored.note ?? '',
-        returnMessage: result.returnMessage ?? success('Call log updated.'),
+        updatedNote: typeof updatedNote === 'string' ? updatedNote : (stored.note ?? ''),
+        returnMessage: outcome.returnMessage ?? success('Call log updated.'),
       };
     });
   }
@@ -344,11 +366,9 @@ export class CallLogService {
     return { successful: false, returnMessage: warning(`Existing log for session ${key.sessionId}`) };
   }
 
-  private async releaseClaim(claim: CallLogEntity): Promise<void> {
-    try {
-      await this.callLogs.release(claim.id);
-    } catch (error) {
-      this.logger.error({ err: error }, `Could not release the claim on call session ${claim.sessionId}`);
-    }
+  /** A refusal carries the CRM's reason; a queued write is kept and delivered by the outbox worker. */
+  private notDelivered(session: CrmSession, outcome: Exclude<SubmitOutcome, { status: 'delivered' }>, what: string) {
+    if (outcome.status === 'refused') return danger(outcome.reason);
+    return queuedNotice(outcome.reason, `${what} is`, session.connector.manifest.displayName);
   }
 }

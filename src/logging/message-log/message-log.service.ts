@@ -1,25 +1,25 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { AppErrorCode, AppException } from '../../common/app.exception.js';
+import { AppException } from '../../common/app.exception.js';
 import { danger, type ReturnMessage, success, warning } from '../../common/return-message.js';
 import type { CrmSession } from '../../auth/crm-session.js';
-import type {
-  ContactInfo,
-  MediaLinks,
-  RingCentralMessage,
-  SharedSmsLogContent,
-} from '../../connectors/crm-connector.interface.js';
-import { KeyedLockService, type LockScope } from '../../persistence/keyed-lock.service.js';
-import { MessageDigestsRepository } from '../../persistence/repositories/message-digests.repository.js';
+import type { ContactInfo, MediaLinks, RingCentralMessage } from '../../connectors/crm-connector.interface.js';
+import { DeliveryService } from '../../delivery/delivery.service.js';
+import { queuedNotice } from '../../delivery/queued-notice.js';
 import { MessageLogsRepository } from '../../persistence/repositories/message-logs.repository.js';
-import { composeMessageDigest, type DigestEntry, sortByTime } from '../compose/message-digest.composer.js';
-import { composeSharedSmsLog, type SharedSmsEntry } from '../compose/shared-sms.composer.js';
+import type { DigestEntry } from '../compose/message-digest.composer.js';
 import { digestPlacement, messageKey, sharedThreadKey } from './digest-key.js';
 import type { MessageLogRequestDto } from './dto/message-log-request.dto.js';
 import type { MessageLogResponseDto } from './dto/message-log-response.dto.js';
-import { mediaLinksOf, newestMediaLinks } from './media-links.js';
+import { mediaLinksOf } from './media-links.js';
 import { describe, toDigestEntry, toNoteEntry } from './message-entries.js';
+import {
+  DIGEST_WRITE,
+  type DigestVolatile,
+  type DigestWritePayload,
+  digestTarget,
+} from './message-digest.write-handler.js';
 
-/** One message of the request, with everything decided before any lock is taken. */
+/** One message of the request, with everything decided before anything is written. */
 interface PlannedMessage {
   message: RingCentralMessage;
   key: string;
@@ -29,6 +29,8 @@ interface PlannedMessage {
   creationTime: string;
   /** May hold download links with the RingCentral token: for the connector only. */
   media: MediaLinks;
+  /** The same links without the token: what may be stored. */
+  storableMedia: MediaLinks;
   entry: DigestEntry;
 }
 
@@ -43,19 +45,15 @@ interface RequestContext {
   receivedAt: string;
 }
 
-interface DigestWrite {
-  logIds: string[];
-  returnMessage?: ReturnMessage;
-}
-
 /**
  * POST /messageLog: exactly-once logging of RingCentral messages into daily digests
  * (one CRM activity per conversation and day) or shared SMS threads.
  *
- * Per digest, under a lock on its key: re-read what is already logged, render the
- * whole digest from its stored entries plus the new ones, make ONE CRM call, and only
- * then record the digest and the accepted messages. A CRM failure therefore leaves
- * nothing claimed, and a re-send completes the digest.
+ * Per digest, the new messages are recorded as one write in the outbox and delivered
+ * through the delivery service: one CRM call per digest, in order per digest, with no
+ * lock or connection held during it (see MessageDigestWriteHandler). A CRM refusal
+ * claims nothing, so a re-send completes the digest; a CRM outage leaves the messages
+ * queued and the answer says so: they are kept and logged by the outbox worker.
  */
 @Injectable()
 export class MessageLogService {
@@ -63,8 +61,7 @@ export class MessageLogService {
 
   constructor(
     private readonly messageLogs: MessageLogsRepository,
-    private readonly digests: MessageDigestsRepository,
-    private readonly locks: KeyedLockService,
+    private readonly delivery: DeliveryService,
   ) {}
 
   async logMessages(session: CrmSession, request: MessageLogRequestDto): Promise<MessageLogResponseDto> {
@@ -81,7 +78,7 @@ export class MessageLogService {
     const context = this.requestContext(session, request, shared);
     const planned = this.plan(context);
 
-    // Cheap fast path without any lock: a re-sent batch usually has nothing new.
+    // A re-sent batch usually has nothing new; what is new is checked again at delivery.
     const userId = session.user.id;
     const alreadyLogged = await this.messageLogs.findLoggedIds(userId, planned.map((p) => p.key));
     const fresh = planned.filter((p) => !alreadyLogged.has(p.key));
@@ -92,149 +89,66 @@ export class MessageLogService {
 
     const logIds: string[] = [];
     let returnMessage: ReturnMessage | undefined;
-    for (const [digestKey, candidates] of byDigest) {
-      try {
-        const written = await this.locks.withLock(`message-digest|${userId}|${digestKey}`, (scope) =>
-          this.writeDigest(context, digestKey, candidates, scope),
-        );
-        logIds.push(...written.logIds);
-        returnMessage = written.returnMessage ?? returnMessage;
-      } catch (error) {
+    let queued: string | undefined;
+    for (const [digestKey, messages] of byDigest) {
+      const outcome = await this.delivery.submit(
+        session,
+        { kind: DIGEST_WRITE, targetKey: digestTarget(digestKey), payload: this.payloadOf(context, digestKey, messages) },
+        { media: new Map(messages.map((m) => [m.key, m.media])) } satisfies DigestVolatile,
+      );
+      if (outcome.status === 'refused') {
         // A refusal from the CRM is a business result: report it with what did get logged.
-        if (error instanceof AppException && error.code === AppErrorCode.CrmRequestFailed) {
-          this.logger.warn(`CRM refused a message log write (platform ${session.user.platform}, user ${userId})`);
-          return { successful: false, logIds, returnMessage: danger(error.message) };
-        }
-        throw error;
+        this.logger.warn(`CRM refused a message log write (platform ${session.user.platform}, user ${userId})`);
+        return { successful: false, logIds, returnMessage: danger(outcome.reason) };
       }
+      if (outcome.status === 'queued') {
+        // Recorded in the outbox, so acknowledged: the worker logs them.
+        logIds.push(...messages.map((m) => m.key));
+        queued = outcome.reason ?? queued ?? '';
+        continue;
+      }
+      // The write may have carried earlier queued messages too: answer for this request's own.
+      const delivered = new Set((outcome.data?.logIds as string[] | undefined) ?? []);
+      logIds.push(...messages.filter((m) => delivered.has(m.key)).map((m) => m.key));
+      returnMessage = outcome.returnMessage ?? returnMessage;
+    }
+    if (queued !== undefined) {
+      return {
+        successful: true,
+        logIds,
+        returnMessage: queuedNotice(queued, 'The messages are', session.connector.manifest.displayName),
+      };
     }
     if (logIds.length === 0) return { successful: true, logIds: [], returnMessage: null };
     return { successful: true, logIds, returnMessage: returnMessage ?? success('Messages logged.') };
   }
 
-  private async writeDigest(
-    context: RequestContext,
-    digestKey: string,
-    candidates: PlannedMessage[],
-    scope: LockScope,
-  ): Promise<DigestWrite> {
-    const { session, request } = context;
-    const userId = session.user.id;
-    // Another request may have logged some of these while we waited for the lock.
-    const logged = await this.messageLogs.findLoggedIds(userId, candidates.map((c) => c.key), scope);
-    const fresh = candidates.filter((c) => !logged.has(c.key));
-    if (fresh.length === 0) return { logIds: [] };
-
-    const digest = await this.digests.findByKey(userId, digestKey, scope);
-    const incoming: DigestEntry[] = [...fresh.map((f) => f.entry), ...this.noteEntries(context)];
-    const replaced = new Set(incoming.map((entry) => entry.messageId));
-    // Entries are keyed by message id, so a digest stored by an interrupted earlier
-    // write is completed rather than repeated.
-    const entries = sortByTime([
-      ...((digest?.entries ?? []) as unknown as DigestEntry[]).filter((entry) => !replaced.has(entry.messageId)),
-      ...incoming,
-    ]);
-
-    const first = fresh[0]!;
-    const newest = fresh[fresh.length - 1]!;
-    const { connector } = session;
-    let subject: string;
-    let composedLogDetails: string;
-    let sharedSMSLogContent: SharedSmsLogContent | undefined;
-    if (context.shared) {
-      sharedSMSLogContent = composeSharedSmsLog(
-        {
-          entries: entries.map((entry) => ({ kind: 'message', ...entry }) as SharedSmsEntry),
-          contactName: context.contactInfo.name,
-          participants: context.participants,
-          owner: this.ownerOf(request),
-          assignee: request.logInfo.assignee?.name,
-          timezone: session.user.timezone,
-        },
-        connector.manifest.logFormat,
-        session.userSettings,
-      );
-      subject = sharedSMSLogContent.subject;
-      composedLogDetails = connector.manifest.logFormat === 'custom' ? '' : sharedSMSLogContent.body;
-    } else {
-      ({ subject, body: composedLogDetails } = composeMessageDigest(
-        {
-          entries,
-          contactName: context.contactInfo.name,
-          participants: context.participants,
-          isGroup: context.isGroup,
-          logDate: first.logDate!,
-          timezone: session.user.timezone,
-        },
-        connector.manifest.logFormat,
-      ));
-    }
-
-    const params = {
-      ...session.context,
+  private payloadOf(context: RequestContext, digestKey: string, messages: PlannedMessage[]): DigestWritePayload {
+    const { request } = context;
+    const first = messages[0]!;
+    const owner = this.ownerOf(request);
+    const assignee = request.logInfo.assignee?.name;
+    return {
+      digestKey,
+      conversationKey: first.conversationKey,
+      logDate: first.logDate,
+      contactId: request.contactId,
       contactInfo: context.contactInfo,
-      message: newest.message,
-      messages: fresh.map((f) => f.message),
-      additionalSubmission: request.additionalSubmission,
-      composedLogDetails,
-      subject,
-      ...(sharedSMSLogContent ? { sharedSMSLogContent } : {}),
-      ...newestMediaLinks(fresh.map((f) => f.media)),
-    };
-    let thirdPartyLogId: string;
-    let returnMessage: ReturnMessage | undefined;
-    if (digest) {
-      ({ returnMessage } = await connector.updateMessageLog({
-        ...params,
-        existingMessageLog: { thirdPartyLogId: digest.thirdPartyLogId },
-      }));
-      thirdPartyLogId = digest.thirdPartyLogId;
-    } else {
-      const created = await connector.createMessageLog(params);
-      if (created.logId === undefined || created.logId === null || String(created.logId) === '') {
-        throw AppException.crmRequestFailed(
-          connector.name,
-          created.returnMessage?.message ?? 'The CRM did not create the message log.',
-        );
-      }
-      thirdPartyLogId = String(created.logId);
-      returnMessage = created.returnMessage;
-    }
-
-    // The CRM accepted the write. Digest first, ledger second: if we stop between the
-    // two, the messages are still unlogged and a re-send merges them by id.
-    const storedEntries = entries as unknown as Record<string, unknown>[];
-    if (digest) {
-      await this.digests.replaceEntries(userId, digestKey, storedEntries, scope);
-    } else {
-      await this.digests.create(
-        {
-          userId,
-          digestKey,
-          conversationId: first.conversationKey,
-          contactId: request.contactId,
-          logDate: first.logDate,
-          thirdPartyLogId,
-          entries: storedEntries,
-        },
-        scope,
-      );
-    }
-    await this.messageLogs.recordAccepted(
-      fresh.map((f) => ({
-        platform: session.user.platform,
-        userId,
-        messageId: f.key,
-        conversationId: f.conversationKey,
-        digestKey,
-        thirdPartyLogId,
+      participants: context.participants,
+      isGroup: context.isGroup,
+      shared: context.shared,
+      ...(owner ? { owner } : {}),
+      ...(assignee ? { assignee } : {}),
+      ...(request.additionalSubmission ? { additionalSubmission: request.additionalSubmission } : {}),
+      notes: this.noteEntries(context),
+      messages: messages.map((m) => ({
+        key: m.key,
+        message: m.message,
+        entry: m.entry,
+        creationTime: m.creationTime,
+        media: m.storableMedia,
       })),
-      scope,
-    );
-    this.logger.debug(
-      `${digest ? 'Updated' : 'Created'} message log with ${fresh.length} message(s) (platform ${session.user.platform}, user ${userId})`,
-    );
-    return { logIds: fresh.map((f) => f.key), returnMessage };
+    };
   }
 
   private requestContext(session: CrmSession, request: MessageLogRequestDto, shared: boolean): RequestContext {
@@ -288,6 +202,7 @@ export class MessageLogService {
         ...placement,
         creationTime,
         media,
+        storableMedia: mediaLinksOf(message),
         entry: toDigestEntry(message, key, creationTime, media, {
           userName: session.user.name,
           contactName: context.contactInfo.name,

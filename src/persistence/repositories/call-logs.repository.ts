@@ -1,8 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { In, IsNull, QueryFailedError, Repository } from 'typeorm';
+import { In, IsNull, Repository } from 'typeorm';
 import { CallLogEntity } from '../entities/call-log.entity.js';
 import { FixedSql } from '../fixed-sql.js';
+import type { LockScope } from '../keyed-lock.service.js';
+import { isUniqueViolation } from '../unique-violation.js';
 
 /** One RingCentral call session of one extension, for one of our users. */
 export interface CallSessionKey {
@@ -12,17 +14,8 @@ export interface CallSessionKey {
   extensionKey: string;
 }
 
-/** better-sqlite3 and pg report a unique-index violation with these driver codes. */
-const UNIQUE_VIOLATION_CODES = new Set(['SQLITE_CONSTRAINT_UNIQUE', 'SQLITE_CONSTRAINT_PRIMARYKEY', '23505']);
-
 /** A claim without a CRM log id after this long belongs to a create that died. */
 export const STALE_CLAIM_MS = 10 * 60_000;
-
-function isUniqueViolation(error: unknown): boolean {
-  if (!(error instanceof QueryFailedError)) return false;
-  const code = (error.driverError as { code?: unknown } | undefined)?.code;
-  return typeof code === 'string' && UNIQUE_VIOLATION_CODES.has(code);
-}
 
 const CLAIM_FIELDS = ['userId', 'sessionId', 'extensionKey', 'contactId', 'details'] as const;
 
@@ -102,8 +95,14 @@ export class CallLogsRepository {
   }
 
   /** Turns a claim into the mapping once the CRM returned its log id. */
-  async complete(key: CallSessionKey, thirdPartyLogId: string, details: Record<string, unknown>): Promise<void> {
-    await this.sql.run(this.completeSql, { ...key, thirdPartyLogId, details: this.sql.persistent('details', details) });
+  async complete(
+    key: CallSessionKey,
+    thirdPartyLogId: string,
+    details: Record<string, unknown>,
+    scope?: LockScope,
+  ): Promise<void> {
+    const parameters = { ...key, thirdPartyLogId, details: this.sql.persistent('details', details) };
+    await this.sql.run(this.completeSql, parameters, scope?.manager);
   }
 
   /**
@@ -114,7 +113,7 @@ export class CallLogsRepository {
     await this.callLogs.delete({ id, thirdPartyLogId: IsNull() });
   }
 
-  async updateDetails(key: CallSessionKey, details: Record<string, unknown>): Promise<void> {
-    await this.sql.run(this.updateDetailsSql, { ...key, details: this.sql.persistent('details', details) });
+  async updateDetails(key: CallSessionKey, details: Record<string, unknown>, scope?: LockScope): Promise<void> {
+    await this.sql.run(this.updateDetailsSql, { ...key, details: this.sql.persistent('details', details) }, scope?.manager);
   }
 }

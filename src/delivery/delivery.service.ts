@@ -1,0 +1,226 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { AuthService } from '../auth/auth.service.js';
+import type { CrmSession } from '../auth/crm-session.js';
+import { KeyedMutex } from '../common/keyed-mutex.js';
+import { AppConfig } from '../config/app-config.js';
+import type { PendingWriteEntity } from '../persistence/entities/pending-write.entity.js';
+import { PendingWritesRepository } from '../persistence/repositories/pending-writes.repository.js';
+import { TransactionService } from '../persistence/transaction.service.js';
+import { type AttemptMode, classifyFailure, retryDelayMs } from './write-failure.js';
+import type { SubmitOutcome, WriteHandler } from './write-handler.js';
+
+/** How often a request that waits behind an earlier write of its target looks again. */
+const INLINE_POLL_MS = 25;
+
+export interface NewWrite {
+  kind: string;
+  /** The unit of ordering: writes of one target reach the CRM one at a time, oldest first. */
+  targetKey: string;
+  payload: Record<string, unknown>;
+}
+
+/**
+ * The durable write path. A write is recorded in the outbox (one statement), then
+ * delivered with no connection, transaction or lock of ours held during the CRM call,
+ * then its outcome is recorded by the handler and the outbox row removed. A write the
+ * CRM cannot take now stays in the outbox for the worker; one the CRM refuses is given
+ * back (in a request) or parked as failed (in the worker). A claim is a row update
+ * decided by the database, so instances sharing PostgreSQL never deliver a write twice.
+ */
+@Injectable()
+export class DeliveryService {
+  private readonly logger = new Logger(DeliveryService.name);
+  private readonly handlers = new Map<string, WriteHandler>();
+  /** Keeps one instance's requests for one target from polling for each other. */
+  private readonly targets = new KeyedMutex();
+  private readonly inFlight = new Set<Promise<unknown>>();
+  /** Users whose CRM answered 429, until when: the worker spends none of their rate budget meanwhile. */
+  private readonly rateLimitedUntil = new Map<string, number>();
+  private draining = false;
+
+  constructor(
+    private readonly writes: PendingWritesRepository,
+    private readonly transactions: TransactionService,
+    private readonly auth: AuthService,
+    private readonly config: AppConfig,
+  ) {}
+
+  register(handler: WriteHandler): void {
+    if (this.handlers.has(handler.kind)) throw new Error(`Two write handlers for kind ${handler.kind}`);
+    this.handlers.set(handler.kind, handler);
+  }
+
+  /** Open (pending or delivering) writes of a target, oldest first. */
+  openWrites(userId: string, targetKey: string): Promise<PendingWriteEntity[]> {
+    return this.writes.open(userId, targetKey);
+  }
+
+  /**
+   * Records a write, then delivers it in this request once it is the oldest open write of
+   * its target (waiting up to OUTBOX_INLINE_WAIT_MS). Whatever happens after the record,
+   * the write is not lost: if it is not delivered here, the worker delivers it.
+   */
+  async submit(session: CrmSession, write: NewWrite, volatile?: unknown): Promise<SubmitOutcome> {
+    this.handlerFor(write.kind);
+    const userId = session.user.id;
+    return this.track(
+      this.targets.run(`${userId}|${write.targetKey}`, async () => {
+        const record = { writeKey: randomUUID(), userId, ...write };
+        if (!this.draining) {
+          const claimed = await this.writes.enqueueClaimed(record, this.config.OUTBOX_LEASE_MS);
+          if (claimed) return this.attempt(claimed, session, 'request', volatile);
+        }
+        const row = await this.writes.enqueue(record);
+        if (this.draining) return { status: 'queued' };
+        return this.deliverInRequest(row, session, volatile);
+      }),
+    );
+  }
+
+  /**
+   * Worker: claims a due write (or one whose claim expired) and delivers it. False when it
+   * was not ours to take, or its user's CRM rate limit is spent (requests still try theirs).
+   */
+  async deliverDue(writeKey: string, userId: string, now = Date.now()): Promise<boolean> {
+    if (this.draining) return false;
+    const limitedUntil = this.rateLimitedUntil.get(userId);
+    if (limitedUntil !== undefined) {
+      if (limitedUntil > now) return false;
+      this.rateLimitedUntil.delete(userId);
+    }
+    return this.track(
+      (async () => {
+        const claimed = await this.writes.claim(writeKey, this.config.OUTBOX_LEASE_MS, now);
+        if (!claimed) return false;
+        let session: CrmSession;
+        try {
+          session = await this.auth.sessionForUser(claimed.userId);
+        } catch (error) {
+          await this.settleFailure(claimed, error, 'worker');
+          return true;
+        }
+        await this.attempt(await this.coalesce(claimed), session, 'worker');
+        return true;
+      })(),
+    );
+  }
+
+  /** Stops new deliveries and waits for those at the CRM, so their outcomes are recorded before shutdown. */
+  async drain(): Promise<void> {
+    this.draining = true;
+    while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
+  }
+
+  private async deliverInRequest(row: PendingWriteEntity, session: CrmSession, volatile: unknown): Promise<SubmitOutcome> {
+    const deadline = Date.now() + this.config.OUTBOX_INLINE_WAIT_MS;
+    // At most once per request: a CRM that is still down must not be hammered until the deadline.
+    let tookEarlier = false;
+    let earlierReason: string | undefined;
+    for (;;) {
+      const claimed = await this.writes.claim(row.writeKey, this.config.OUTBOX_LEASE_MS);
+      if (claimed) return this.attempt(claimed, session, 'request', volatile);
+      const open = await this.writes.open(row.userId, row.targetKey);
+      if (!open.some((write) => write.writeKey === row.writeKey)) {
+        const current = await this.writes.find(row.writeKey);
+        if (current?.state === 'failed') return { status: 'refused', reason: current.lastError ?? 'The CRM refused the write.' };
+        // Folded into an earlier write by another delivery, which logs it.
+        return { status: 'queued' };
+      }
+      const head = open[0]!;
+      // Waiting makes sense only while an earlier write is at the CRM, not through its backoff.
+      if (head.state === 'pending' && tookEarlier) return { status: 'queued', reason: earlierReason };
+      if (head.state === 'pending') {
+        // An earlier write of this target waits for its next attempt: make it now (the CRM
+        // may be back), with ours folded in where the kind allows. Failures are settled as
+        // the worker would: it holds other requests' acknowledged writes.
+        const taken = await this.writes.claim(head.writeKey, this.config.OUTBOX_LEASE_MS);
+        if (taken) {
+          tookEarlier = true;
+          const outcome = await this.attempt(await this.coalesce(taken), session, 'worker', volatile);
+          if (!(await this.writes.find(row.writeKey))) return outcome;
+          earlierReason = outcome.status === 'queued' ? outcome.reason : undefined;
+          continue;
+        }
+      }
+      if (this.draining || Date.now() >= deadline) return { status: 'queued' };
+      await sleep(INLINE_POLL_MS);
+    }
+  }
+
+  private async attempt(
+    write: PendingWriteEntity,
+    session: CrmSession,
+    mode: AttemptMode,
+    volatile?: unknown,
+  ): Promise<SubmitOutcome> {
+    const handler = this.handlerFor(write.kind);
+    let delivered;
+    try {
+      const { record, ...answer } = await handler.deliver(write, session, volatile);
+      // One commit for the outcome and the removal. If it fails, the write is still ours:
+      // the error settles it as possibly landed, so its next attempt reconciles first.
+      await this.transactions.run(async (scope) => {
+        await record(scope);
+        await this.writes.remove([write.writeKey], scope);
+      });
+      delivered = answer;
+    } catch (error) {
+      return this.settleFailure(write, error, mode);
+    }
+    return { status: 'delivered', ...delivered };
+  }
+
+  /** Writes queued behind a claimed one travel with it, where its handler can fold them in. */
+  private async coalesce(head: PendingWriteEntity): Promise<PendingWriteEntity> {
+    const handler = this.handlerFor(head.kind);
+    if (!handler.coalesce) return head;
+    const followers = await this.writes.followers(head);
+    if (followers.length === 0) return head;
+    const payload = handler.coalesce(head, followers);
+    if (!payload) return head;
+    // Head first: if we stop in between, the followers are still queued and the
+    // handler skips what the head already delivered.
+    await this.writes.replacePayload(head.writeKey, payload);
+    await this.writes.remove(followers.map((follower) => follower.writeKey));
+    return { ...head, payload };
+  }
+
+  private async settleFailure(write: PendingWriteEntity, error: unknown, mode: AttemptMode): Promise<SubmitOutcome> {
+    const verdict = classifyFailure(error, mode);
+    const what = `${write.kind} write ${write.writeKey} of user ${write.userId}`;
+    if (verdict.unexpected) this.logger.error({ err: error }, `Delivering ${what} failed`);
+    if (verdict.kind === 'refused') {
+      await this.handlerFor(write.kind).refused?.(write);
+      if (mode === 'request') await this.writes.remove([write.writeKey]);
+      else await this.writes.fail(write.writeKey, verdict.reason);
+      this.logger.warn(`The CRM refused ${what} (attempt ${write.attempts})`);
+      return { status: 'refused', reason: verdict.reason };
+    }
+    if (write.attempts >= this.config.OUTBOX_MAX_ATTEMPTS) {
+      // Parked, not given back: an earlier attempt may have landed, so the claim stays.
+      await this.writes.fail(write.writeKey, `Gave up after ${write.attempts} attempts: ${verdict.reason}`);
+      this.logger.error(`Gave up on ${what} after ${write.attempts} attempts`);
+      return { status: 'queued', reason: verdict.reason };
+    }
+    const delay = retryDelayMs(write.attempts, this.config.OUTBOX_RETRY_BASE_MS);
+    if (verdict.rateLimited) this.rateLimitedUntil.set(write.userId, Date.now() + delay);
+    await this.writes.reschedule(write.writeKey, Date.now() + delay, verdict.reason, verdict.mayHaveLanded);
+    this.logger.warn(`Queued ${what} for another attempt in ${delay} ms (attempt ${write.attempts})`);
+    if (verdict.unexpected && mode === 'request') throw error;
+    return { status: 'queued', reason: verdict.reason };
+  }
+
+  private handlerFor(kind: string): WriteHandler {
+    const handler = this.handlers.get(kind);
+    if (!handler) throw new Error(`No write handler for kind ${kind}`);
+    return handler;
+  }
+
+  private track<T>(work: Promise<T>): Promise<T> {
+    this.inFlight.add(work);
+    void work.finally(() => this.inFlight.delete(work)).catch(() => undefined);
+    return work;
+  }
+}

@@ -1,0 +1,234 @@
+import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import type { CrmSession } from '../../auth/crm-session.js';
+import { AppException } from '../../common/app.exception.js';
+import type { ReturnMessage } from '../../common/return-message.js';
+import type {
+  ContactInfo,
+  MediaLinks,
+  RingCentralMessage,
+  SharedSmsLogContent,
+} from '../../connectors/crm-connector.interface.js';
+import { DeliveryService } from '../../delivery/delivery.service.js';
+import { findCreatedLog } from '../../delivery/reconcile.js';
+import type { HandledWrite, WriteHandler } from '../../delivery/write-handler.js';
+import type { PendingWriteEntity } from '../../persistence/entities/pending-write.entity.js';
+import type { LockScope } from '../../persistence/keyed-lock.service.js';
+import { MessageDigestsRepository } from '../../persistence/repositories/message-digests.repository.js';
+import { MessageLogsRepository } from '../../persistence/repositories/message-logs.repository.js';
+import { composeMessageDigest, type DigestEntry, sortByTime } from '../compose/message-digest.composer.js';
+import { composeSharedSmsLog, type SharedSmsEntry } from '../compose/shared-sms.composer.js';
+import { newestMediaLinks } from './media-links.js';
+
+export const DIGEST_WRITE = 'digest';
+
+/** One message waiting for its digest write. `media` holds view links only, never the RingCentral token. */
+export interface QueuedMessage {
+  key: string;
+  message: RingCentralMessage;
+  entry: DigestEntry;
+  creationTime: string;
+  media: MediaLinks;
+}
+
+/** A digest write as the outbox keeps it: everything needed to render and send the digest later. */
+export type DigestWritePayload = {
+  digestKey: string;
+  conversationKey: string;
+  logDate: string | null;
+  contactId: string;
+  contactInfo: ContactInfo;
+  participants: string[];
+  isGroup: boolean;
+  shared: boolean;
+  owner?: { name: string; isCallQueue: boolean };
+  assignee?: string;
+  additionalSubmission?: Record<string, unknown>;
+  /** Shared SMS notes of the request, rendered as entries. */
+  notes: DigestEntry[];
+  messages: QueuedMessage[];
+};
+
+/** Only the request has these: download links with the RingCentral token, by message key. */
+export interface DigestVolatile {
+  media: Map<string, MediaLinks>;
+}
+
+export function digestTarget(digestKey: string): string {
+  return `digest|${digestKey}`;
+}
+
+/**
+ * Writes one digest (a conversation's day, or a shared SMS thread) to the CRM: renders
+ * it whole from its stored entries plus the queued messages not yet logged, makes one
+ * CRM call (create the first time, update after), then records digest and ledger.
+ */
+@Injectable()
+export class MessageDigestWriteHandler implements WriteHandler, OnModuleInit {
+  readonly kind = DIGEST_WRITE;
+  private readonly logger = new Logger(MessageDigestWriteHandler.name);
+
+  constructor(
+    private readonly delivery: DeliveryService,
+    private readonly messageLogs: MessageLogsRepository,
+    private readonly digests: MessageDigestsRepository,
+  ) {}
+
+  onModuleInit(): void {
+    this.delivery.register(this);
+  }
+
+  async deliver(write: PendingWriteEntity, session: CrmSession, volatile?: unknown): Promise<HandledWrite> {
+    const payload = write.payload as DigestWritePayload;
+    const { digestKey } = payload;
+    const userId = session.user.id;
+    // An earlier write (or an attempt that stopped before removing this row) may have logged some.
+    const logged = await this.messageLogs.findLoggedIds(userId, payload.messages.map((m) => m.key));
+    const fresh = payload.messages.filter((m) => !logged.has(m.key));
+    // Requests drop what was logged before they arrived, so whatever a write carries is
+    // logged once it is done, whether by this write or an earlier one it waited for.
+    const logIds = payload.messages.map((m) => m.key);
+    if (fresh.length === 0) return { data: { logIds }, record: async () => undefined };
+
+    const digest = await this.digests.findByKey(userId, digestKey);
+    const incoming: DigestEntry[] = [...fresh.map((f) => f.entry), ...payload.notes];
+    const replaced = new Set(incoming.map((entry) => entry.messageId));
+    // Entries are keyed by message id, so a digest stored by an interrupted earlier
+    // write is completed rather than repeated.
+    const entries = sortByTime([
+      ...((digest?.entries ?? []) as unknown as DigestEntry[]).filter((entry) => !replaced.has(entry.messageId)),
+      ...incoming,
+    ]);
+    const { subject, composedLogDetails, sharedSMSLogContent } = this.render(session, payload, entries);
+    const media = (volatile as DigestVolatile | undefined)?.media;
+    const params = {
+      ...session.context,
+      contactInfo: payload.contactInfo,
+      message: fresh[fresh.length - 1]!.message,
+      messages: fresh.map((f) => f.message),
+      additionalSubmission: payload.additionalSubmission,
+      composedLogDetails,
+      subject,
+      ...(sharedSMSLogContent ? { sharedSMSLogContent } : {}),
+      ...newestMediaLinks(fresh.map((f) => media?.get(f.key) ?? f.media)),
+    };
+
+    const { connector } = session;
+    let thirdPartyLogId: string;
+    let returnMessage: ReturnMessage | undefined;
+    if (digest) {
+      // The complete body replaces the old one: repeating an update whose outcome is unknown is harmless.
+      ({ returnMessage } = await connector.updateMessageLog({
+        ...params,
+        existingMessageLog: { thirdPartyLogId: digest.thirdPartyLogId },
+      }));
+      thirdPartyLogId = digest.thirdPartyLogId;
+    } else {
+      const found = write.outcomeUnknown ? await findCreatedLog(session, write, 'message', payload.contactInfo) : null;
+      if (found) {
+        thirdPartyLogId = found;
+        this.logger.log(`Reconciled an interrupted digest create as ${found} (user ${userId})`);
+      } else {
+        const created = await connector.createMessageLog({ ...params, idempotencyKey: write.writeKey });
+        if (created.logId === undefined || created.logId === null || String(created.logId) === '') {
+          throw AppException.crmRequestFailed(
+            connector.name,
+            created.returnMessage?.message ?? 'The CRM did not create the message log.',
+          );
+        }
+        thirdPartyLogId = String(created.logId);
+        returnMessage = created.returnMessage;
+      }
+    }
+
+    this.logger.debug(
+      `${digest ? 'Updated' : 'Created'} message log with ${fresh.length} message(s) (platform ${session.user.platform}, user ${userId})`,
+    );
+    const storedEntries = entries as unknown as Record<string, unknown>[];
+    const logId = thirdPartyLogId;
+    // The CRM accepted the write. Digest first, ledger second: on SQLite, where these are
+    // not one transaction, stopping between the two leaves the messages unlogged and the
+    // retry merges them by id.
+    const record = async (scope: LockScope) => {
+      if (digest) {
+        await this.digests.replaceEntries(userId, digestKey, storedEntries, scope);
+      } else {
+        await this.digests.create(
+          {
+            userId,
+            digestKey,
+            conversationId: payload.conversationKey,
+            contactId: payload.contactId,
+            logDate: payload.logDate,
+            thirdPartyLogId: logId,
+            entries: storedEntries,
+          },
+          scope,
+        );
+      }
+      await this.messageLogs.recordAccepted(
+        fresh.map((f) => ({
+          platform: session.user.platform,
+          userId,
+          messageId: f.key,
+          conversationId: payload.conversationKey,
+          digestKey,
+          thirdPartyLogId: logId,
+        })),
+        scope,
+      );
+    };
+    return { returnMessage, data: { logIds }, record };
+  }
+
+  /**
+   * Messages queued behind the head join its write: the CRM gets one write for all of them.
+   * Not while the head may be a create that landed: it is reconciled with what it carried.
+   */
+  coalesce(head: PendingWriteEntity, followers: PendingWriteEntity[]): Record<string, unknown> | null {
+    if (head.outcomeUnknown) return null;
+    const payloads = [head, ...followers].map((write) => write.payload as DigestWritePayload);
+    const newest = payloads[payloads.length - 1]!;
+    const messages = new Map<string, QueuedMessage>();
+    for (const payload of payloads) for (const message of payload.messages) messages.set(message.key, message);
+    const merged: DigestWritePayload = {
+      ...newest,
+      messages: [...messages.values()].sort((a, b) => Date.parse(a.creationTime) - Date.parse(b.creationTime)),
+    };
+    return merged;
+  }
+
+  private render(session: CrmSession, payload: DigestWritePayload, entries: DigestEntry[]) {
+    const { logFormat } = session.connector.manifest;
+    if (payload.shared) {
+      const sharedSMSLogContent: SharedSmsLogContent = composeSharedSmsLog(
+        {
+          entries: entries.map((entry) => ({ kind: 'message', ...entry }) as SharedSmsEntry),
+          contactName: payload.contactInfo.name,
+          participants: payload.participants,
+          owner: payload.owner,
+          assignee: payload.assignee,
+          timezone: session.user.timezone,
+        },
+        logFormat,
+        session.userSettings,
+      );
+      return {
+        subject: sharedSMSLogContent.subject,
+        composedLogDetails: logFormat === 'custom' ? '' : sharedSMSLogContent.body,
+        sharedSMSLogContent,
+      };
+    }
+    const { subject, body } = composeMessageDigest(
+      {
+        entries,
+        contactName: payload.contactInfo.name,
+        participants: payload.participants,
+        isGroup: payload.isGroup,
+        logDate: payload.logDate!,
+        timezone: session.user.timezone,
+      },
+      logFormat,
+    );
+    return { subject, composedLogDetails: body, sharedSMSLogContent: undefined };
+  }
+}

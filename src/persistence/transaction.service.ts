@@ -1,0 +1,25 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource } from 'typeorm';
+import type { LockScope } from './keyed-lock.service.js';
+
+/**
+ * Runs a few writes as one short transaction on PostgreSQL (one commit, all or nothing),
+ * e.g. recording a CRM write's outcome together with removing its outbox row. Never
+ * around a CRM call. SQLite runs them in order on its shared connection, where a
+ * transaction would take in other requests' statements: callers order them so that
+ * stopping between any two is safe.
+ */
+@Injectable()
+export class TransactionService {
+  private readonly postgres: boolean;
+
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {
+    this.postgres = dataSource.options.type === 'postgres';
+  }
+
+  run<T>(work: (scope: LockScope) => Promise<T>): Promise<T> {
+    if (!this.postgres) return work({ manager: this.dataSource.manager });
+    return this.dataSource.transaction((manager) => work({ manager }));
+  }
+}
