@@ -191,7 +191,7 @@ describe('manifest routes (e2e)', () => {
           listAppointments: false,
           upsertCallDisposition: false,
           getUserList: false,
-          cacheCallNote: false,
+          cacheCallNote: true,
         });
       }
       expect(local).toMatchObject({ unAuthorize: true, authValidation: false, getBasicAuth: true });

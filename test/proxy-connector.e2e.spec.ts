@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { ConnectorRegistry } from '../src/connectors/connector-registry.service.js';
 import { FakeFreshdeskServer } from './fakes/fake-freshdesk.server.js';
 import { expectResponseMatchesContract } from './support/contract.js';
 import { createTestApp, type TestApp } from './support/test-app.js';
@@ -151,9 +152,7 @@ describe('config-defined connectors: the shipped Freshdesk config against a fake
 
   it('finds a ticket by its idempotency tag', async () => {
     const [ticket] = [...fake.tickets.values()];
-    const connector = t.get<{ get(name: string): { findLogByIdempotencyKey?: (p: unknown) => Promise<{ logId?: string }> } }>(
-      (await import('../src/connectors/connector-registry.service.js')).ConnectorRegistry,
-    ).get('freshdesk');
+    const connector = t.get(ConnectorRegistry).get('freshdesk');
     const key = ticket.tags[0].slice(3);
     const { logId } = await connector.findLogByIdempotencyKey!({
       user: { id: 'freshdesk-77', crmUserId: '77', hostname: HOST, platform: 'freshdesk', name: 'x', timezone: 'UTC', platformAdditionalInfo: null },

@@ -321,6 +321,8 @@ export interface CrmConnector {
       subject: string;
       /** Store it on the created record: findLogByIdempotencyKey looks for it. */
       idempotencyKey: string;
+      /** The call was logged by RingCentral's server-side call logging, not the extension. */
+      isFromSSCL?: boolean;
       [key: string]: unknown;
     },
   ): Promise<CreateLogResult>;
@@ -339,6 +341,8 @@ export interface CrmConnector {
       transcript?: string;
       additionalSubmission?: Record<string, unknown>;
       composedLogDetails: string;
+      /** The update came from RingCentral's server-side call logging, not the extension. */
+      isFromSSCL?: boolean;
     },
   ): Promise<ConnectorResult & { updatedNote?: string }>;
 

@@ -9,12 +9,14 @@ import { MessageLogEntity } from './entities/message-log.entity.js';
 import { AccountDataEntity } from './entities/account-data.entity.js';
 import { AdminSettingsEntity } from './entities/admin-settings.entity.js';
 import { CalldownEntryEntity } from './entities/calldown-entry.entity.js';
+import { CallNoteCacheEntity } from './entities/call-note-cache.entity.js';
 import { UserSettingEntity } from './entities/user-setting.entity.js';
 import { PendingWriteEntity } from './entities/pending-write.entity.js';
 import { UserEntity } from './entities/user.entity.js';
 import { AccountDataRepository } from './repositories/account-data.repository.js';
 import { AdminSettingsRepository } from './repositories/admin-settings.repository.js';
 import { CalldownRepository } from './repositories/calldown.repository.js';
+import { CallNoteCacheRepository } from './repositories/call-note-cache.repository.js';
 import { UserSettingsRepository } from './repositories/user-settings.repository.js';
 import { CallLogsRepository } from './repositories/call-logs.repository.js';
 import { ContactCacheRepository } from './repositories/contact-cache.repository.js';
@@ -36,6 +38,7 @@ const CORE_ENTITIES = [
   CalldownEntryEntity,
   AccountDataEntity,
   PendingWriteEntity,
+  CallNoteCacheEntity,
 ];
 const REPOSITORIES = [
   UsersRepository,
@@ -50,6 +53,7 @@ const REPOSITORIES = [
   AccountDataRepository,
   PendingWritesRepository,
   TransactionService,
+  CallNoteCacheRepository,
 ];
 
 @Global()

@@ -10,7 +10,10 @@ import {
   CallLogMutationResponseDto,
   CallLogUpdateResponseDto,
 } from './dto/call-log-response.dto.js';
+import { CacheCallNoteDto } from './dto/cache-call-note.dto.js';
 import { CreateCallLogDto } from './dto/create-call-log.dto.js';
+import { MutationResponseDto } from '../../common/dto/mutation-response.dto.js';
+import { FromServerSideLogging } from './sscl.decorator.js';
 import { UpdateCallLogDto } from './dto/update-call-log.dto.js';
 
 @ApiTags('Call Logs')
@@ -24,13 +27,32 @@ export class CallLogController {
   @ApiOperation({
     summary: 'Create a call log',
     description:
-      'Creates one CRM activity per RingCentral call session and extension. A session already logged, or one without a contactId, answers successful:false with a warning and makes no CRM call.',
+      'Creates one CRM activity per RingCentral call session and extension. A session already logged, or one without a contactId, answers successful:false with a warning and makes no CRM call. ' +
+      'Server-side call logging (User-Agent: SSCL) sends the raw rcExtensionId; it is hashed as /userInfoHash does, so its log and the extension\'s view of the call are one.',
     operationId: 'postCallLog',
   })
   @ApiOkResponse({ type: CallLogMutationResponseDto })
   @ApiBadRequestResponse({ type: ErrorResponseDto, description: 'Malformed body; `fields` names what is wrong.' })
-  create(@Session() session: CrmSession, @Body() body: CreateCallLogDto): Promise<CallLogMutationResponseDto> {
-    return this.callLogs.create(session, body);
+  create(
+    @Session() session: CrmSession,
+    @Body() body: CreateCallLogDto,
+    @FromServerSideLogging() isFromSSCL: boolean,
+  ): Promise<CallLogMutationResponseDto> {
+    return this.callLogs.create(session, body, isFromSSCL);
+  }
+
+  @Post('cacheNote')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Keep a call note for server-side call logging',
+    description:
+      'Keeps the note typed during a call for about an hour, per user and session; a server-side (User-Agent: SSCL) create or update of that call without a note uses it.',
+    operationId: 'postCallLogCacheNote',
+  })
+  @ApiOkResponse({ type: MutationResponseDto })
+  @ApiBadRequestResponse({ type: ErrorResponseDto, description: 'Missing sessionId or note.' })
+  cacheNote(@Session() session: CrmSession, @Body() body: CacheCallNoteDto): Promise<MutationResponseDto> {
+    return this.callLogs.cacheNote(session, body);
   }
 
   @Get()
@@ -55,7 +77,11 @@ export class CallLogController {
   })
   @ApiOkResponse({ type: CallLogUpdateResponseDto })
   @ApiBadRequestResponse({ type: ErrorResponseDto })
-  update(@Session() session: CrmSession, @Body() body: UpdateCallLogDto): Promise<CallLogUpdateResponseDto> {
-    return this.callLogs.update(session, body);
+  update(
+    @Session() session: CrmSession,
+    @Body() body: UpdateCallLogDto,
+    @FromServerSideLogging() isFromSSCL: boolean,
+  ): Promise<CallLogUpdateResponseDto> {
+    return this.callLogs.update(session, body, isFromSSCL);
   }
 }

@@ -8,6 +8,8 @@ import { DeliveryService } from '../../delivery/delivery.service.js';
 import { queuedNotice } from '../../delivery/queued-notice.js';
 import type { SubmitOutcome } from '../../delivery/write-handler.js';
 import { CallLogsRepository, type CallSessionKey } from '../../persistence/repositories/call-logs.repository.js';
+import { CallNoteCacheRepository } from '../../persistence/repositories/call-note-cache.repository.js';
+import { RingCentralIdHasher } from '../../ringcentral/ringcentral-id-hasher.service.js';
 import { type CallLogFacts, composeCallLog, defaultCallSubject, toIsoInstant } from '../compose/call-log.composer.js';
 import { MAX_LOOKUP_SESSIONS, type CallLogLookupQueryDto } from './dto/call-log-lookup.dto.js';
 import type {
@@ -17,6 +19,7 @@ import type {
   CallLogUpdateResponseDto,
 } from './dto/call-log-response.dto.js';
 import type { CallLogContentDto } from './dto/call-log-content.dto.js';
+import type { CacheCallNoteDto } from './dto/cache-call-note.dto.js';
 import type { CreateCallLogDto } from './dto/create-call-log.dto.js';
 import type { UpdateCallLogDto } from './dto/update-call-log.dto.js';
 import {
@@ -42,6 +45,9 @@ interface StoredCallLog {
   /** What RingSense sent for the call, so a later re-render can still show (or hide) it. */
   ringSense?: RingSenseFields;
 }
+
+/** How long a note cached for server-side logging is kept (App Connect: about an hour). */
+const CACHED_NOTE_TTL_MS = 60 * 60_000;
 
 const RING_SENSE_FIELDS = [
   'ringSenseTranscript',
@@ -141,10 +147,19 @@ export class CallLogService {
   constructor(
     private readonly callLogs: CallLogsRepository,
     private readonly delivery: DeliveryService,
+    private readonly notes: CallNoteCacheRepository,
+    private readonly hasher: RingCentralIdHasher,
   ) {}
 
-  async create(session: CrmSession, dto: CreateCallLogDto): Promise<CallLogMutationResponseDto> {
+  /** Keeps a note typed during the call for about an hour, for server-side logging to use. */
+  async cacheNote(session: CrmSession, dto: CacheCallNoteDto) {
+    await this.notes.put(session.user.id, dto.sessionId, dto.note, new Date(Date.now() + CACHED_NOTE_TTL_MS));
+    return { successful: true, returnMessage: success('Note kept for server-side call logging.') };
+  }
+
+  async create(session: CrmSession, dto: CreateCallLogDto, isFromSSCL = false): Promise<CallLogMutationResponseDto> {
     const key = this.keyOf(session, dto.logInfo.sessionId, dto);
+    const note = dto.note ?? (isFromSSCL ? await this.notes.find(session.user.id, dto.logInfo.sessionId) : undefined);
     return this.lock.run(this.lockKey(key), async () => {
       // A claim without a log id is left to claim(): it may be a create that died long ago.
       const existing = await this.callLogs.findBySession(key);
@@ -167,7 +182,7 @@ export class CallLogService {
         callLog,
         subject: str(logInfo.customSubject) ?? defaultCallSubject(logInfo.direction, counterpart),
         ...sent({
-          note: dto.note,
+          note,
           aiNote: dto.aiNote,
           transcript: dto.transcript,
           additionalSubmission: dto.additionalSubmission,
@@ -189,6 +204,7 @@ export class CallLogService {
         claimId: claim.id,
         params: {
           ...stored.ringSense,
+          isFromSSCL,
           contactInfo: {
             id: contactId,
             name: stored.contactName ?? '',
@@ -214,8 +230,9 @@ export class CallLogService {
     });
   }
 
-  async update(session: CrmSession, dto: UpdateCallLogDto): Promise<CallLogUpdateResponseDto> {
+  async update(session: CrmSession, dto: UpdateCallLogDto, isFromSSCL = false): Promise<CallLogUpdateResponseDto> {
     const key = this.keyOf(session, dto.sessionId, dto);
+    const note = dto.note ?? (isFromSSCL ? await this.notes.find(session.user.id, dto.sessionId) : undefined);
     return this.lock.run(this.lockKey(key), async () => {
       const row = await this.callLogs.findBySession(key);
       if (!row) {
@@ -237,7 +254,7 @@ export class CallLogService {
         ...previous,
         ...sent({
           subject: dto.subject,
-          note: dto.note,
+          note,
           aiNote: dto.aiNote,
           transcript: dto.transcript,
         }),
@@ -267,6 +284,7 @@ export class CallLogService {
         key,
         params: {
           ...stored.ringSense,
+          isFromSSCL,
           callLog: stored.callLog,
           subject: stored.subject,
           ...sent({
@@ -346,15 +364,22 @@ export class CallLogService {
     };
   }
 
+  /**
+   * The call's identity: the session plus the extension. Server-side logging sends the raw
+   * rcExtensionId where the extension sends hashedExtensionId; hashed the way /userInfoHash
+   * hashes, both name the same log.
+   */
   private keyOf(
     session: CrmSession,
     sessionId: string,
-    identity: { hashedExtensionId?: string; extensionNumber?: string },
+    identity: { hashedExtensionId?: string; rcExtensionId?: string | number; extensionNumber?: string },
   ): CallSessionKey {
+    const rcExtensionId = identity.rcExtensionId === undefined ? undefined : str(String(identity.rcExtensionId));
     return {
       userId: session.user.id,
       sessionId,
-      extensionKey: str(identity.hashedExtensionId) ?? str(identity.extensionNumber) ?? '',
+      extensionKey:
+        str(identity.hashedExtensionId) ?? (rcExtensionId && this.hasher.hash(rcExtensionId)) ?? str(identity.extensionNumber) ?? '',
     };
   }
 
