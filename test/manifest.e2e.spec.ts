@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { Controller, HttpCode, Injectable, Module, Post } from '@nestjs/common';
+import { Injectable, Module } from '@nestjs/common';
 import { readFileSync } from 'node:fs';
 import { Connector } from '../src/connectors/connector.decorator.js';
 import type { ConnectorManifest, CrmCredentials, UserInfoResult } from '../src/connectors/crm-connector.interface.js';
@@ -64,17 +64,7 @@ class SparseConnector {
   }
 }
 
-/** Stands in for a deployment that serves the call-note cache. */
-@Controller('callLog')
-class NoteCacheController {
-  @Post('cacheNote')
-  @HttpCode(200)
-  cacheNote() {
-    return { successful: true };
-  }
-}
-
-@Module({ providers: [SparseConnector], controllers: [NoteCacheController] })
+@Module({ providers: [SparseConnector] })
 class SparseModule {}
 
 describe('manifest routes (e2e)', () => {
