@@ -346,6 +346,17 @@ export interface CrmConnector {
     },
   ): Promise<ConnectorResult & { updatedNote?: string }>;
 
+  /**
+   * Applies the disposition fields (keyed by the manifest field consts) to a logged call's
+   * activity. Optional; must be safe to repeat with the same values.
+   */
+  upsertCallDisposition?(
+    params: ConnectorCallContext & {
+      existingCallLog: { thirdPartyLogId: string; sessionId: string; contactId: string | null };
+      dispositions: Record<string, unknown>;
+    },
+  ): Promise<ConnectorResult & { logId?: string }>;
+
   getCallLog(
     params: ConnectorCallContext & { callLogId: string; contactId: string | null },
   ): Promise<

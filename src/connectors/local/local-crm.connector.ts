@@ -162,6 +162,17 @@ export class LocalCrmConnector implements CrmConnector {
     return { updatedNote: params.note ?? String(activity.details?.note ?? ''), returnMessage: success('Call log updated.') };
   }
 
+  /** Keeps the dispositions on the activity, replacing earlier values of the same fields. */
+  async upsertCallDisposition(params: Params<'upsertCallDisposition'>) {
+    const ownerId = this.authenticate(params.authHeader);
+    const activity = await this.requireActivity(ownerId, params.existingCallLog.thirdPartyLogId);
+    const earlier = (activity.details?.dispositions ?? {}) as Record<string, unknown>;
+    await this.store.updateActivity(ownerId, String(activity.id), {
+      details: { ...activity.details, dispositions: { ...earlier, ...params.dispositions } },
+    });
+    return { logId: String(activity.id), returnMessage: success('Disposition saved.') };
+  }
+
   async getCallLog({ authHeader, callLogId }: Params<'getCallLog'>) {
     const ownerId = this.authenticate(authHeader);
     const activity = await this.requireActivity(ownerId, callLogId);

@@ -403,6 +403,20 @@ export class PipedriveConnector implements CrmConnector {
     };
   }
 
+  /** Links the logged activity with the deal or lead chosen after logging. */
+  async upsertCallDisposition(params: Params<'upsertCallDisposition'>) {
+    const link = dealOrLead(params.dispositions);
+    if (!link.deal_id && !link.lead_id) {
+      return { logId: params.existingCallLog.thirdPartyLogId, returnMessage: warning('Choose a deal or a lead to link the call to.') };
+    }
+    // A deal and a lead exclude each other on a Pipedrive activity: setting one clears the other.
+    await this.api.updateActivity(this.call(params), params.existingCallLog.thirdPartyLogId, {
+      deal_id: link.deal_id ?? null,
+      lead_id: link.lead_id ?? null,
+    });
+    return { logId: params.existingCallLog.thirdPartyLogId, returnMessage: success('Call linked in Pipedrive.') };
+  }
+
   accountKey(user: ConnectorUser): string {
     return companyKeyOf(user);
   }

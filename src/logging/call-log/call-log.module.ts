@@ -2,12 +2,13 @@ import { Module } from '@nestjs/common';
 import { RingCentralModule } from '../../ringcentral/ringcentral.module.js';
 import { CallLogController } from './call-log.controller.js';
 import { CallLogService } from './call-log.service.js';
-import { CallCreateWriteHandler, CallUpdateWriteHandler } from './call-log.write-handlers.js';
+import { CallDispositionController } from './call-disposition.controller.js';
+import { CallCreateWriteHandler, CallDispositionWriteHandler, CallUpdateWriteHandler } from './call-log.write-handlers.js';
 
 /** /callLog: one CRM activity per RingCentral call session. */
 @Module({
   imports: [RingCentralModule],
-  controllers: [CallLogController],
-  providers: [CallLogService, CallCreateWriteHandler, CallUpdateWriteHandler],
+  controllers: [CallLogController, CallDispositionController],
+  providers: [CallLogService, CallCreateWriteHandler, CallUpdateWriteHandler, CallDispositionWriteHandler],
 })
 export class CallLogModule {}

@@ -20,12 +20,15 @@ import type {
 } from './dto/call-log-response.dto.js';
 import type { CallLogContentDto } from './dto/call-log-content.dto.js';
 import type { CacheCallNoteDto } from './dto/cache-call-note.dto.js';
+import type { CallDispositionDto } from './dto/call-disposition.dto.js';
 import type { CreateCallLogDto } from './dto/create-call-log.dto.js';
 import type { UpdateCallLogDto } from './dto/update-call-log.dto.js';
 import {
   CALL_CREATE,
+  CALL_DISPOSITION,
   CALL_UPDATE,
   type CallCreatePayload,
+  type CallDispositionPayload,
   type CallUpdatePayload,
   callTarget,
 } from './call-log.write-handlers.js';
@@ -313,6 +316,24 @@ export class CallLogService {
         returnMessage: outcome.returnMessage ?? success('Call log updated.'),
       };
     });
+  }
+
+  /** Applies dispositions chosen after logging to the call's CRM activity, in order behind its writes. */
+  async setDisposition(session: CrmSession, dto: CallDispositionDto): Promise<CallLogMutationResponseDto> {
+    const { connector } = session;
+    if (!connector.upsertCallDisposition) {
+      return { successful: false, returnMessage: warning(`${connector.manifest.displayName} has no call dispositions.`) };
+    }
+    const key = this.keyOf(session, dto.sessionId, dto);
+    const row = await this.callLogs.findBySession(key);
+    if (!row) return { successful: false, returnMessage: warning(`No call log found for session ${key.sessionId}.`) };
+    const payload: CallDispositionPayload = { key, dispositions: dto.dispositions };
+    const outcome = await this.delivery.submit(session, { kind: CALL_DISPOSITION, targetKey: callTarget(key), payload });
+    if (outcome.status === 'delivered') {
+      return { successful: true, logId: outcome.logId!, returnMessage: outcome.returnMessage ?? success('Disposition saved.') };
+    }
+    if (outcome.status === 'refused') return { successful: false, returnMessage: danger(outcome.reason) };
+    return { successful: true, returnMessage: queuedNotice(outcome.reason, 'The disposition is', connector.manifest.displayName) };
   }
 
   async lookup(session: CrmSession, query: CallLogLookupQueryDto): Promise<CallLogLookupResponseDto> {

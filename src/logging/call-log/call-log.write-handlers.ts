@@ -134,3 +134,57 @@ export class CallUpdateWriteHandler implements WriteHandler, OnModuleInit {
     return followers[followers.length - 1]!.payload;
   }
 }
+
+export const CALL_DISPOSITION = 'call-disposition';
+
+export type CallDispositionPayload = {
+  key: CallSessionKey;
+  dispositions: Record<string, unknown>;
+};
+
+/**
+ * Dispositions chosen after a call was logged. Ordered behind the call's create and
+ * updates (same target), so the activity exists when they are applied; an upsert, so
+ * repeating one whose outcome is unknown is harmless.
+ */
+@Injectable()
+export class CallDispositionWriteHandler implements WriteHandler, OnModuleInit {
+  readonly kind = CALL_DISPOSITION;
+
+  constructor(
+    private readonly delivery: DeliveryService,
+    private readonly callLogs: CallLogsRepository,
+  ) {}
+
+  onModuleInit(): void {
+    this.delivery.register(this);
+  }
+
+  async deliver(write: PendingWriteEntity, session: CrmSession): Promise<HandledWrite> {
+    const { key, dispositions } = write.payload as CallDispositionPayload;
+    const { connector } = session;
+    const row = await this.callLogs.findBySession(key);
+    if (!row?.thirdPartyLogId || !connector.upsertCallDisposition) {
+      throw AppException.crmRequestFailed(connector.name, `No logged call for session ${key.sessionId} to set a disposition on.`);
+    }
+    const result = await connector.upsertCallDisposition({
+      ...session.context,
+      existingCallLog: { thirdPartyLogId: row.thirdPartyLogId, sessionId: row.sessionId, contactId: row.contactId },
+      dispositions,
+    });
+    const details = (row.details ?? {}) as Record<string, unknown>;
+    const earlier = (details.dispositions ?? {}) as Record<string, unknown>;
+    return {
+      logId: row.thirdPartyLogId,
+      returnMessage: result.returnMessage ?? success('Disposition saved.'),
+      // Kept with the call, so the console and a later re-render can see what was chosen.
+      record: (scope) => this.callLogs.updateDetails(key, { ...details, dispositions: { ...earlier, ...dispositions } }, scope),
+    };
+  }
+
+  /** Later choices win, field by field. */
+  coalesce(head: PendingWriteEntity, followers: PendingWriteEntity[]): Record<string, unknown> {
+    const all = [head, ...followers].map((write) => write.payload as CallDispositionPayload);
+    return { key: all[0]!.key, dispositions: Object.assign({}, ...all.map((payload) => payload.dispositions)) };
+  }
+}
