@@ -1,5 +1,12 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsBoolean, IsNotEmpty, IsObject, IsOptional, IsString, MaxLength } from 'class-validator';
+import {
+  IsBoolean,
+  IsNotEmpty,
+  IsObject,
+  IsString,
+  MaxLength,
+} from 'class-validator';
+import { Optional } from '../../common/dto/field-decorators.js';
 import { ReturnMessageDto } from '../../common/dto/return-message.dto.js';
 
 export class ApiKeyLoginDto {
@@ -16,7 +23,7 @@ export class ApiKeyLoginDto {
   apiKey: string;
 
   @ApiPropertyOptional({ description: 'Tenant-specific CRM host name (e.g. a Pipedrive company domain).' })
-  @IsOptional()
+  @Optional()
   @IsString()
   @MaxLength(255)
   hostname?: string;
@@ -27,17 +34,17 @@ export class ApiKeyLoginDto {
     additionalProperties: true,
     example: { timezone: 'America/Los_Angeles' },
   })
-  @IsOptional()
+  @Optional()
   @IsObject()
   additionalInfo?: Record<string, unknown>;
 
   @ApiPropertyOptional({ deprecated: true, description: 'Ignored; kept for older clients.' })
-  @IsOptional()
+  @Optional()
   @IsString()
   userEmail?: string;
 
   @ApiPropertyOptional({ deprecated: true, description: 'Ignored; kept for older clients.' })
-  @IsOptional()
+  @Optional()
   @IsBoolean()
   isPrivate?: boolean;
 }

@@ -1,27 +1,28 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsOptional, IsString, MaxLength } from 'class-validator';
+import { IsString, MaxLength } from 'class-validator';
+import { Optional } from '../../common/dto/field-decorators.js';
 
 export class OAuthCallbackQueryDto {
   @ApiPropertyOptional({ description: 'Opaque OAuth state; carries `platform=<name>` (or is the platform name).' })
-  @IsOptional()
+  @Optional()
   @IsString()
   @MaxLength(2048)
   state?: string;
 
   @ApiPropertyOptional({ description: 'One-time authorization code from the CRM.' })
-  @IsOptional()
+  @Optional()
   @IsString()
   @MaxLength(4096)
   code?: string;
 
   @ApiPropertyOptional({ description: 'Full browser callback URI containing code and state.' })
-  @IsOptional()
+  @Optional()
   @IsString()
   @MaxLength(8192)
   callbackUri?: string;
 
   @ApiPropertyOptional({ description: 'Tenant-specific CRM host name kept through the flow.' })
-  @IsOptional()
+  @Optional()
   @IsString()
   @MaxLength(255)
   hostname?: string;

@@ -1,5 +1,12 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsNotEmpty, IsObject, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import {
+  IsNotEmpty,
+  IsObject,
+  IsString,
+  Matches,
+  MaxLength,
+} from 'class-validator';
+import { Optional } from '../../common/dto/field-decorators.js';
 import { ReturnMessageDto } from '../../common/dto/return-message.dto.js';
 import { ContactInfoDto } from './contact-info.dto.js';
 
@@ -20,7 +27,7 @@ export class CreateContactDto {
     description: "Connector-defined CRM entity type, such as Contact, Lead, or Candidate (one of the manifest's contactTypes).",
     example: 'Contact',
   })
-  @IsOptional()
+  @Optional()
   @IsString()
   @MaxLength(64)
   newContactType?: string;
@@ -30,7 +37,7 @@ export class CreateContactDto {
     additionalProperties: true,
     description: 'Connector-defined creation or association fields collected by App Connect.',
   })
-  @IsOptional()
+  @Optional()
   @IsObject()
   additionalSubmission?: Record<string, unknown>;
 }
