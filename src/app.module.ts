@@ -13,6 +13,7 @@ import { LoggingModule } from './logging/logging.module.js';
 import { loggerOptions } from './logging-setup.js';
 import { ManifestModule } from './manifest/manifest.module.js';
 import { PersistenceModule } from './persistence/persistence.module.js';
+import { RateLimitModule } from './rate-limit/rate-limit.module.js';
 import { UserModule } from './user/user.module.js';
 
 @Module({})
@@ -27,6 +28,7 @@ export class AppModule {
         PersistenceModule,
         ConnectorsModule,
         AuthModule,
+        RateLimitModule,
         ManifestModule,
         ContactsModule,
         LoggingModule,

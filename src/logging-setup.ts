@@ -1,8 +1,13 @@
 import type { Params } from 'nestjs-pino';
 import type { AppConfig } from './config/app-config.js';
 
-/** Query parameters that carry credentials in legacy clients; never written to logs. */
-const SECRET_QUERY_PARAMS = /([?&](?:jwtToken|rcAccessToken|access_token|api_token|code)=)[^&]*/gi;
+/**
+ * Query parameters never written to logs: credentials of legacy clients, the OAuth
+ * callback URL (its own query holds the authorization code, percent-encoded) and
+ * phone numbers (personal data).
+ */
+const SECRET_QUERY_PARAMS =
+  /([?&](?:jwtToken|rcAccessToken|access_token|api_token|code|callbackUri|phoneNumber|overridingFormat)=)[^&#]*/gi;
 
 export function redactUrl(url: string): string {
   return url.replace(SECRET_QUERY_PARAMS, '$1[REDACTED]');

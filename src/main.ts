@@ -22,8 +22,8 @@ async function bootstrap(): Promise<void> {
     { bufferLogs: true },
   );
   configureHttpApp(app);
-  await app.listen(config.PORT, '0.0.0.0');
-  console.log(`App Connect CRM server listening on http://localhost:${config.PORT} (docs: /docs)`);
+  await app.listen(config.PORT, config.listenHost);
+  console.log(`App Connect CRM server listening on http://${config.listenHost}:${config.PORT} (docs: /docs)`);
 }
 
 void bootstrap();

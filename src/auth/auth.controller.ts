@@ -8,6 +8,7 @@ import type { CrmSession } from './crm-session.js';
 import { ApiKeyLoginDto, LoginResponseDto } from './dto/api-key-login.dto.js';
 import { OAuthCallbackQueryDto } from './dto/oauth-callback.dto.js';
 import { parseOAuthCallback } from './oauth-callback.parser.js';
+import { LoginAttempt } from '../rate-limit/login-attempt.decorator.js';
 import { RequiresSession, Session } from './session.decorator.js';
 
 @ApiTags('Auth')
@@ -17,6 +18,7 @@ export class AuthController {
 
   @Post('apiKeyLogin')
   @HttpCode(200)
+  @LoginAttempt()
   @ApiOperation({ summary: 'API-key login', operationId: 'postApiKeyLogin' })
   @ApiOkResponse({ type: LoginResponseDto })
   @ApiBadRequestResponse({ type: ErrorResponseDto, description: 'Bad body, unknown platform, or the CRM rejected the key.' })
@@ -25,6 +27,7 @@ export class AuthController {
   }
 
   @Get('oauth-callback')
+  @LoginAttempt()
   @ApiOperation({ summary: 'CRM OAuth callback', operationId: 'getOauthCallback' })
   @ApiOkResponse({ type: LoginResponseDto })
   @ApiBadRequestResponse({ type: ErrorResponseDto })
