@@ -113,16 +113,27 @@ export class AppExceptionFilter implements ExceptionFilter {
     if (status >= 500) {
       this.logger.error({ err: loggableError(exception) }, `HTTP ${status}: ${message}`);
     }
+    const fields = bodyFieldsOf(status, exception.cause);
     return [
       status,
       {
         successful: false,
         error: HttpStatus[status]?.toString() ?? 'Error',
         message,
+        ...(fields ? { fields } : {}),
         returnMessage: danger(message),
       },
     ];
   }
+}
+
+/** Fastify refuses some bodies before any validator sees them; those errors still name what is wrong. */
+function bodyFieldsOf(status: number, cause: unknown): string[] | undefined {
+  if (status === HttpStatus.PAYLOAD_TOO_LARGE) return ['body'];
+  if (status === HttpStatus.UNSUPPORTED_MEDIA_TYPE) return ['Content-Type'];
+  const code = (cause as { code?: unknown } | undefined)?.code;
+  if (status === HttpStatus.BAD_REQUEST && typeof code === 'string' && code.startsWith('FST_ERR_CTP_')) return ['body'];
+  return undefined;
 }
 
 /**

@@ -1,6 +1,6 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyRequest } from 'fastify';
-import { PassThrough, pipeline, type Readable } from 'node:stream';
+import { PassThrough, type Readable } from 'node:stream';
 import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
 import { AppException } from '../app.exception.js';
 import { JsonBodyError, parseJsonBody } from './json-body.parser.js';
@@ -32,8 +32,9 @@ function hasBody(request: FastifyRequest): boolean {
  * not decompress is a 400. The body limit applies to the decompressed size.
  */
 export function registerRequestBodyHandling(app: NestFastifyApplication): void {
-  // Registered through Nest so that it replaces, rather than races, Nest's own JSON parser.
-  app.useBodyParser(JSON_TYPE, {}, (_request, body, done) => {
+  // Registered through Nest so that it replaces, rather than races, Nest's own JSON parser,
+  // and for the exact type too: Fastify prefers its built-in string parser to any RegExp.
+  app.useBodyParser(['application/json', JSON_TYPE] as unknown as string[], {}, (_request, body, done) => {
     try {
       done(null, parseJsonBody(body.toString('utf8')));
     } catch (error) {
@@ -74,10 +75,15 @@ function decoded(payload: Readable, decoder: NodeJS.ReadWriteStream, encoding: s
   payload.on('data', (chunk: Buffer) => {
     out.receivedEncodedLength! += chunk.length;
   });
-  pipeline(payload, decoder, out, (error) => {
-    if (error) {
-      out.destroy(AppException.invalidRequest(`The body is not valid ${encoding} data (Content-Encoding: ${encoding}).`, ['Content-Encoding']));
-    }
+  // pipe() rather than pipeline(): pipeline would fail `out` with zlib's own error, which
+  // reads as a server fault; the client sent the bad data, so it gets a 400 naming the header.
+  payload.pipe(decoder).pipe(out);
+  decoder.on('error', () => {
+    payload.unpipe(decoder);
+    out.destroy(
+      AppException.invalidRequest(`The body is not valid ${encoding} data (Content-Encoding: ${encoding}).`, ['Content-Encoding']),
+    );
   });
+  payload.on('error', (error) => out.destroy(error));
   return out;
 }
