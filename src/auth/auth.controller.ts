@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBadRequestResponse, ApiBody, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ErrorResponseDto } from '../common/dto/error-response.dto.js';
 import { MutationResponseDto } from '../common/dto/mutation-response.dto.js';
 import { success } from '../common/return-message.js';
@@ -19,6 +19,7 @@ export class AuthController {
   @Post('apiKeyLogin')
   @HttpCode(200)
   @LoginAttempt()
+  @ApiBody({ type: ApiKeyLoginDto, examples: { local: { summary: 'The local CRM with its demo key', value: { platform: 'local', apiKey: 'demo' } } } })
   @ApiOperation({ summary: 'API-key login', operationId: 'postApiKeyLogin' })
   @ApiOkResponse({ type: LoginResponseDto })
   @ApiBadRequestResponse({ type: ErrorResponseDto, description: 'Bad body, unknown platform, or the CRM rejected the key.' })

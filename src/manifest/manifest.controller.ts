@@ -1,10 +1,12 @@
 import { Controller, Get, Header, Query } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiBadRequestResponse, ApiExtraModels, ApiOkResponse, ApiOperation, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { ErrorResponseDto } from '../common/dto/error-response.dto.js';
 import { ConnectorRegistry } from '../connectors/connector-registry.service.js';
-import { CrmManifestDto } from './manifest.dto.js';
+import { CrmManifestDto, PlatformManifestDto } from './manifest.dto.js';
 
 @ApiTags('Manifest')
+// CrmManifestDto refers to it by $ref only; without this the document lacks the schema.
+@ApiExtraModels(PlatformManifestDto)
 @Controller()
 export class ManifestController {
   constructor(private readonly connectors: ConnectorRegistry) {}

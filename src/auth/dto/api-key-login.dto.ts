@@ -32,7 +32,8 @@ export class ApiKeyLoginDto {
     description: 'Connector-defined fields. The local CRM reads `timezone` (IANA name or ±HH:MM).',
     type: 'object',
     additionalProperties: true,
-    example: { timezone: 'America/Los_Angeles' },
+    // No timezone here: "Try it out" would change the stored timezone of whoever signs in.
+    example: {},
   })
   @Optional()
   @IsObject()

@@ -52,3 +52,5 @@ export class ContactMutationResponseDto {
   @ApiPropertyOptional({ type: ContactInfoDto })
   contact?: ContactInfoDto;
 }
+
+export const CREATE_CONTACT_EXAMPLE = { phoneNumber: '+14155550199', newContactName: 'Alex Morgan', newContactType: 'Contact' };

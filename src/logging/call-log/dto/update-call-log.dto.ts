@@ -80,3 +80,10 @@ export class UpdateCallLogDto extends CallLogContentDto {
   @OptionalNestedArray(() => RcCallLogLegDto, { description: 'Replaces the stored legs.' })
   legs?: RcCallLogLegDto[];
 }
+
+export const UPDATE_CALL_LOG_EXAMPLE = {
+  sessionId: '987654321',
+  hashedExtensionId: 'example-hashed-extension-id',
+  note: 'Discussed the renewal; sent the quote.',
+  recordingLink: 'https://media.ringcentral.com/restapi/v1.0/account/~/recording/123/content',
+};

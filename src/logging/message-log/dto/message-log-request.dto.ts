@@ -278,3 +278,25 @@ export class MessageLogRequestDto {
   @IsPhoneFormats()
   overridingFormat?: string | string[];
 }
+
+export const MESSAGE_LOG_EXAMPLE = {
+  contactId: '1',
+  contactName: 'Jane Smith',
+  contactType: 'Contact',
+  logInfo: {
+    conversationId: '5578984350117917661',
+    correspondents: [{ phoneNumber: '+14155550100', name: 'Jane Smith' }],
+    messages: [
+      {
+        id: '1724099032020',
+        type: 'SMS',
+        direction: 'Inbound',
+        subject: 'Can we talk later today?',
+        from: { phoneNumber: '+14155550100', name: 'Jane Smith' },
+        to: [{ phoneNumber: '+16505550199', extensionNumber: '101' }],
+        creationTime: '2026-06-24T03:15:00.000Z',
+        conversationId: '5578984350117917661',
+      },
+    ],
+  },
+};
