@@ -145,7 +145,7 @@ describe('extension start-up: hashes, settings, admin settings (e2e)', () => {
       const picky = await t.login('picky', 'any');
       const refreshed = await t.http.post('/user/refreshInfo').set(auth(picky)).expect(200);
       expect(refreshed.body).toMatchObject({ successful: true, returnMessage: { messageType: 'success' } });
-      const users = t.get<{ findById(id: string): Promise<{ name: string; timezone: string }> }>(
+      const users = t.get<{ findById(id: string): Promise<{ name: string; timezone: string } | null> }>(
         (await import('../src/persistence/repositories/users.repository.js')).UsersRepository,
       );
       expect(await users.findById('picky-p1')).toMatchObject({ name: 'Picky Renamed', timezone: 'Asia/Tokyo' });

@@ -222,6 +222,12 @@ describe('strict input, lossless ids and media by attachment (e2e)', () => {
       expect(response.body.fields).toEqual(['Content-Type']);
     });
 
+    it('reads an empty body under a JSON content type as no body', async () => {
+      const empty = await rawPost('/apiKeyLogin', { 'Content-Type': 'application/json' }, '');
+      expect(empty.status).toBe(400);
+      expect(empty.body.fields).toEqual(['platform', 'apiKey']);
+    });
+
     it('names the depth limit for deep JSON', async () => {
       const deep = '{"platform":"counting","apiKey":"k","additionalInfo":' + '{"a":'.repeat(3000) + '1' + '}'.repeat(3001);
       const response = await t.http.post('/apiKeyLogin').set('Content-Type', 'application/json').send(deep);

@@ -35,6 +35,9 @@ export function registerRequestBodyHandling(app: NestFastifyApplication): void {
   // Registered through Nest so that it replaces, rather than races, Nest's own JSON parser,
   // and for the exact type too: Fastify prefers its built-in string parser to any RegExp.
   app.useBodyParser(['application/json', JSON_TYPE] as unknown as string[], {}, (_request, body, done) => {
+    // An empty body under a JSON content type (clients posting nothing) is no body, not bad JSON;
+    // a route that needs one still names its missing fields.
+    if (body.length === 0) return done(null, undefined);
     try {
       done(null, parseJsonBody(body.toString('utf8')));
     } catch (error) {
