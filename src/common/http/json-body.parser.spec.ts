@@ -16,6 +16,15 @@ describe('parseJsonBody', () => {
     });
   });
 
+  it('leaves fractions and exponents with long digit runs as numbers', () => {
+    expect(parseJsonBody('{"f":1.12345678901234567890,"e":1e1234567890123456,"g":-0.5578984350117917661,"x":5578984350117917661}')).toEqual({
+      f: 1.12345678901234567890,
+      e: Infinity,
+      g: -0.5578984350117917661,
+      x: '5578984350117917661',
+    });
+  });
+
   it('does not touch digits inside strings, escaped quotes included', () => {
     const text = '{"s":"say \\"12345678901234567890\\" twice","n":12345678901234567890}';
     expect(parseJsonBody(text)).toEqual({ s: 'say "12345678901234567890" twice', n: '12345678901234567890' });

@@ -55,41 +55,55 @@ function bracketCount(text: string, stop: number): number {
 }
 
 /**
- * One pass over the text outside strings: checks the depth and quotes every integer
- * literal beyond the safe range. Malformed text is left for JSON.parse to report.
+ * One pass over the text outside strings (skipped whole with indexOf): checks the depth
+ * and quotes every integer literal beyond the safe range. Malformed text is left for
+ * JSON.parse to report.
  */
 function rewrite(text: string, maxDepth: number): string {
   let depth = 0;
   let out = '';
   let copiedTo = 0;
   let i = 0;
-  while (i < text.length) {
+  const length = text.length;
+  while (i < length) {
     const c = text.charCodeAt(i);
     if (c === QUOTE) {
       i = endOfString(text, i);
       if (i < 0) return text;
-      continue;
-    }
-    if (c === OPEN_BRACE || c === OPEN_BRACKET) {
+    } else if (c === OPEN_BRACE || c === OPEN_BRACKET) {
       if (++depth > maxDepth) {
         throw new JsonBodyError(`The body is nested deeper than the limit of ${maxDepth} levels.`, 'body');
       }
+      i++;
     } else if (c === CLOSE_BRACE || c === CLOSE_BRACKET) {
       depth--;
-    } else if (c === MINUS || (c >= 0x30 && c <= 0x39)) {
-      const end = endOfNumber(text, i);
-      const literal = text.slice(i, end);
-      if (/^-?\d{16,}$/.test(literal) && !Number.isSafeInteger(Number(literal))) {
-        out += `${text.slice(copiedTo, i)}"${literal}"`;
-        copiedTo = end;
+      i++;
+    } else if (c === MINUS || isDigit(c)) {
+      let end = i + 1;
+      let integer = true;
+      for (; end < length; end++) {
+        const d = text.charCodeAt(end);
+        if (isDigit(d)) continue;
+        if (d === 0x2e || d === 0x65 || d === 0x45 || d === 0x2b || d === MINUS) integer = false;
+        else break;
+      }
+      // 16+ digits (17+ characters with a sign) is the shortest literal beyond the safe range.
+      if (integer && end - i >= 16) {
+        const literal = text.slice(i, end);
+        if (!Number.isSafeInteger(Number(literal))) {
+          out += `${text.slice(copiedTo, i)}"${literal}"`;
+          copiedTo = end;
+        }
       }
       i = end;
-      continue;
+    } else {
+      i++;
     }
-    i++;
   }
   return copiedTo === 0 ? text : out + text.slice(copiedTo);
 }
+
+const isDigit = (code: number) => code >= 0x30 && code <= 0x39;
 
 /** Index just past the string that opens at `start`, or -1 when it never closes. */
 function endOfString(text: string, start: number): number {
@@ -102,12 +116,6 @@ function endOfString(text: string, start: number): number {
     if (backslashes % 2 === 0) return quote + 1;
     i = quote + 1;
   }
-}
-
-function endOfNumber(text: string, start: number): number {
-  let i = start + 1;
-  while (i < text.length && /[0-9.eE+-]/.test(text[i]!)) i++;
-  return i;
 }
 
 /** `__proto__` or `constructor.prototype` keys would reach the prototype of the objects built from the body. */
