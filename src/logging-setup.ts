@@ -19,7 +19,13 @@ export function loggerOptions(config: AppConfig): Params {
       level: config.LOG_LEVEL,
       // Bodies are never logged: they carry message text and RingCentral tokens.
       redact: {
-        paths: ['req.headers.authorization', 'req.headers["x-rc-access-token"]', 'req.headers.cookie'],
+        paths: [
+          'req.headers.authorization',
+          'req.headers["x-rc-access-token"]',
+          'req.headers.cookie',
+          // A renewed session token travels back in a response header.
+          'res.headers["x-refreshed-jwt-token"]',
+        ],
         censor: '[REDACTED]',
       },
       serializers: {

@@ -1,8 +1,13 @@
 import 'reflect-metadata';
 import { spawn } from 'node:child_process';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Writable } from 'node:stream';
+import { pinoHttp } from 'pino-http';
+import { loadAppConfig } from '../src/config/app-config.js';
 import { fileURLToPath } from 'node:url';
 import { loggableError } from '../src/common/app-exception.filter.js';
-import { redactUrl } from '../src/logging-setup.js';
+import { loggerOptions, redactUrl } from '../src/logging-setup.js';
 import { createTestApp, type TestApp } from './support/test-app.js';
 
 const REPO = fileURLToPath(new URL('..', import.meta.url));
@@ -53,6 +58,37 @@ describe('safe defaults', () => {
     const redacted = redactUrl(url);
     for (const secret of ['4155550100', 'eyJ.a.b', 'secret-code', 'rc&', 'c2', '(***)']) expect(redacted).not.toContain(secret);
     expect(redacted).toContain('isExtension=false');
+  });
+
+  it('writes request logs without the session token, the renewed token or the phone number', async () => {
+    const lines: string[] = [];
+    const sink = new Writable({
+      write(chunk, _encoding, done) {
+        lines.push(String(chunk));
+        done();
+      },
+    });
+    const options = loggerOptions(loadAppConfig({ NODE_ENV: 'test', LOG_LEVEL: 'info' })).pinoHttp as object;
+    const log = pinoHttp(options, sink);
+    const server = createServer((req, res) => {
+      log(req, res);
+      res.setHeader('x-refreshed-jwt-token', 'renewed.jwt.secret');
+      res.end('ok');
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = server.address() as AddressInfo;
+      await fetch(`http://127.0.0.1:${port}/contact?phoneNumber=%2B14155550100&jwtToken=old.jwt.secret`, {
+        headers: { Authorization: 'Bearer header.jwt.secret', 'X-RC-Access-Token': 'rc-secret' },
+      });
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
+    const written = lines.join('');
+    expect(written).toContain('/contact?phoneNumber=[REDACTED]');
+    for (const secret of ['old.jwt.secret', 'renewed.jwt.secret', 'header.jwt.secret', 'rc-secret', '4155550100']) {
+      expect(written).not.toContain(secret);
+    }
   });
 
   it('logs a database error without its parameters or driver detail', () => {
