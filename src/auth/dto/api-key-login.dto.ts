@@ -1,11 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import {
-  IsBoolean,
-  IsNotEmpty,
-  IsObject,
-  IsString,
-  MaxLength,
-} from 'class-validator';
+import { IsBoolean, IsNotEmpty, IsObject, IsString, MaxLength } from 'class-validator';
 import { Optional } from '../../common/dto/field-decorators.js';
 import { ReturnMessageDto } from '../../common/dto/return-message.dto.js';
 

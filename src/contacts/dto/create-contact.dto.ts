@@ -1,11 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import {
-  IsNotEmpty,
-  IsObject,
-  IsString,
-  Matches,
-  MaxLength,
-} from 'class-validator';
+import { IsNotEmpty, IsObject, IsString, Matches, MaxLength } from 'class-validator';
 import { Optional } from '../../common/dto/field-decorators.js';
 import { ReturnMessageDto } from '../../common/dto/return-message.dto.js';
 import { ContactInfoDto } from './contact-info.dto.js';

@@ -1,11 +1,5 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import {
-  ArrayMaxSize,
-  IsArray,
-  IsString,
-  Matches,
-  MaxLength,
-} from 'class-validator';
+import { ArrayMaxSize, IsArray, IsString, Matches, MaxLength } from 'class-validator';
 import { Optional } from '../../common/dto/field-decorators.js';
 import { IsSettingsMap } from '../../common/dto/settings-map.validator.js';
 import type { UserSettings } from '../../common/user-settings.js';

@@ -1,12 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import {
-  IsIn,
-  IsInt,
-  IsNotEmpty,
-  IsString,
-  MaxLength,
-  Min,
-} from 'class-validator';
+import { IsIn, IsInt, IsNotEmpty, IsString, MaxLength, Min } from 'class-validator';
 import { Optional, OptionalNested, OptionalNestedArray, OptionalString, OptionalUrl } from '../../../common/dto/field-decorators.js';
 import { CallLogContentDto } from './call-log-content.dto.js';
 import { IsCallStartTime } from './call-log-field.validators.js';
