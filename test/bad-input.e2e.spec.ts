@@ -61,7 +61,32 @@ function prng(seed: number): () => number {
   };
 }
 
+/** The fake Pipedrive's person the valid requests log against (set once the fake runs). */
+let contactId = '';
+/** A call logged before the cases run, so PATCH /callLog has something to update. */
+const PATCHED_SESSION = 'bad-input-patched-session';
+
 const sessionId = () => `bad-${Math.random().toString(36).slice(2)}`;
+const messageId = () => `msg-${Math.random().toString(36).slice(2)}`;
+
+/**
+ * Each accepted case gets its own call session and message ids, so it reaches the CRM
+ * instead of being answered "already logged" (which would check nothing). Only the ids
+ * the templates made are replaced: a mutated id stays as the case made it.
+ */
+function freshIds(body: Json): Json {
+  // Copies only the path it changes: a case may nest thousands of levels deep elsewhere.
+  const isObject = (value: Json | undefined): value is JsonObject => typeof value === 'object' && value !== null && !Array.isArray(value);
+  if (!isObject(body) || !isObject(body.logInfo)) return body;
+  const logInfo: JsonObject = { ...body.logInfo };
+  if (typeof logInfo.sessionId === 'string' && logInfo.sessionId.startsWith('bad-')) logInfo.sessionId = sessionId();
+  if (Array.isArray(logInfo.messages)) {
+    logInfo.messages = logInfo.messages.map((message) =>
+      isObject(message) && typeof message.id === 'string' && message.id.startsWith('msg-') ? { ...message, id: messageId() } : message,
+    );
+  }
+  return { ...body, logInfo };
+}
 
 const callLogBody = (): JsonObject => ({
   logInfo: {
@@ -78,7 +103,7 @@ const callLogBody = (): JsonObject => ({
     legs: [{ direction: 'Outbound', action: 'VoIP Call', startTime: '2026-06-24T02:30:00.000Z', duration: 125, from: { phoneNumber: '+16505550199' }, to: { phoneNumber: '+14155550100' } }],
   },
   hashedExtensionId: 'hashed-ext-101',
-  contactId: '1',
+  contactId,
   contactName: 'Jane Smith',
   note: 'A note',
   additionalSubmission: { deals: 'none' },
@@ -90,7 +115,7 @@ const messageLogBody = (): JsonObject => ({
     correspondents: [{ phoneNumber: '+14155550100', name: 'Jane Smith' }],
     messages: [
       {
-        id: String(Math.floor(Math.random() * 1e12)),
+        id: messageId(),
         type: 'SMS',
         direction: 'Inbound',
         subject: 'Hello there',
@@ -101,7 +126,7 @@ const messageLogBody = (): JsonObject => ({
       },
     ],
   },
-  contactId: '1',
+  contactId,
   contactName: 'Jane Smith',
   additionalSubmission: { note: 'x' },
 });
@@ -113,7 +138,7 @@ const ROUTES: Route[] = [
   { method: 'get', path: '/contact', session: true, query: () => ({ phoneNumber: '+14155550100' }) },
   { method: 'post', path: '/contact', session: true, body: () => ({ phoneNumber: '+14155550123', newContactName: 'New Person', newContactType: 'Contact' }), freeForm: ['additionalSubmission'] },
   { method: 'post', path: '/callLog', session: true, body: callLogBody, freeForm: ['additionalSubmission'] },
-  { method: 'patch', path: '/callLog', session: true, body: () => ({ sessionId: 'no-such-session', note: 'x', recordingLink: 'https://media.ringcentral.com/r/1', startTime: 1782268200000, duration: 10 }), freeForm: ['additionalSubmission'] },
+  { method: 'patch', path: '/callLog', session: true, body: () => ({ sessionId: PATCHED_SESSION, hashedExtensionId: 'hashed-ext-101', note: 'x', recordingLink: 'https://media.ringcentral.com/r/1', startTime: 1782268200000, duration: 10 }), freeForm: ['additionalSubmission'] },
   { method: 'get', path: '/callLog', session: true, query: () => ({ sessionIds: '1,2', requireDetails: 'false' }) },
   { method: 'post', path: '/messageLog', session: true, body: messageLogBody, freeForm: ['additionalSubmission'] },
   { method: 'get', path: '/userInfoHash', query: () => ({ extensionId: '62264425001', accountId: '37439510' }) },
@@ -251,8 +276,16 @@ function jsonCases(route: Route, random: () => number): Case[] {
         break;
     }
   }
+  // Markup in every text that a CRM body shows, on every route, whatever the seed.
+  for (const leaf of declared) {
+    if (typeof leaf.value === 'string' && MARKUP_FIELDS.test(leaf.path.join('.'))) {
+      cases.push({ route, label: `${leaf.path.join('.')} with markup (always)`, json: setAt(valid, leaf.path, `${leaf.value} <img src=x onerror=alert(1)>`), mustReject: false });
+    }
+  }
   return cases;
 }
+
+const MARKUP_FIELDS = /(^|\.)(contactName|note|subject|name|newContactName|result)$/;
 
 /** Bodies that are not JSON at all, or not the JSON they claim to be. */
 function rawCases(route: Route): Case[] {
@@ -307,7 +340,7 @@ describe('bad input over every route (seeded e2e)', () => {
   let t: TestApp;
   let jwt: string;
   let baseUrl: string;
-  const cases = allCases();
+  let cases: Case[] = [];
 
   beforeAll(async () => {
     fake = await FakePipedriveServer.start();
@@ -327,8 +360,14 @@ describe('bad input over every route (seeded e2e)', () => {
       },
     });
     fake.addUser({ id: 11, name: 'Alice Agent', timezone_name: 'UTC' }, PD_TOKEN);
-    fake.addPerson({ name: 'Jane Smith', phones: ['+14155550100'] });
+    contactId = String(fake.addPerson({ name: 'Jane Smith', phones: ['+14155550100'] }).id);
     jwt = await t.login('pipedrive', PD_TOKEN, { hostname: 'acme.pipedrive.com' });
+    await t.http
+      .post('/callLog')
+      .set('Authorization', `Bearer ${jwt}`)
+      .send({ ...callLogBody(), logInfo: { ...(callLogBody().logInfo as JsonObject), sessionId: PATCHED_SESSION } })
+      .expect(200);
+    cases = allCases();
     await t.app.listen(0, '127.0.0.1');
     baseUrl = (await t.app.getUrl()).replace('[::1]', '127.0.0.1');
   });
@@ -348,8 +387,15 @@ describe('bad input over every route (seeded e2e)', () => {
   it('the valid request of every route is accepted (the mutations start from something real)', async () => {
     for (const route of ROUTES) {
       if (route.path === '/unAuthorize' || route.path === '/oauth-callback') continue;
+      fake.reset();
       const response = await send(route, route.body?.(), Object.entries(route.query?.() ?? {}));
-      expect([200, 201], `${route.method} ${route.path}: ${response.status} ${JSON.stringify(response.body)}`).toContain(response.status);
+      const where = `${route.method} ${route.path}: ${response.status} ${JSON.stringify(response.body)}`;
+      expect([200, 201], where).toContain(response.status);
+      expect(response.body?.successful, where).not.toBe(false);
+      // The routes that write do write, so "the CRM received nothing" below means something.
+      if (['/callLog', '/messageLog', '/contact'].includes(route.path) && route.method !== 'get') {
+        expect(fake.requests.filter((r) => r.method !== 'GET').length, where).toBeGreaterThan(0);
+      }
     }
   });
 
@@ -367,7 +413,15 @@ describe('bad input over every route (seeded e2e)', () => {
       }
       const refused = response.status >= 400;
       if (c.mustReject && !refused) failures.push(`${where}: accepted with ${response.status}`);
-      if (!refused) continue;
+      if (!refused) {
+        // Pipedrive renders an activity's note as HTML: markup that got in must arrive escaped.
+        for (const write of fake.requests.filter((r) => r.method !== 'GET')) {
+          const note = (write.body as { data?: { note?: unknown }; note?: unknown } | undefined);
+          const html = String(note?.data?.note ?? note?.note ?? '');
+          if (/<img|<script/i.test(html)) failures.push(`${where}: raw markup in a Pipedrive note`);
+        }
+        continue;
+      }
       rejected++;
       if (crmWrites > 0) failures.push(`${where}: refused, but the CRM received ${crmWrites} write(s)`);
       // A well-formed login the CRM refused: its answer carries the CRM's reason, not a field.
@@ -404,7 +458,7 @@ describe('bad input over every route (seeded e2e)', () => {
   async function send(route: Route, body: Json | undefined, query: [string, string][]) {
     const search = new URLSearchParams(query).toString();
     const req = t.http[route.method](`${route.path}${search ? `?${search}` : ''}`).set(headersFor(route));
-    return body === undefined ? req : req.set('Content-Type', 'application/json').send(JSON.stringify(body));
+    return body === undefined ? req : req.set('Content-Type', 'application/json').send(JSON.stringify(freshIds(body)));
   }
 
   /** fetch with bytes adds no content type of its own: the request says exactly what the case says. */
