@@ -17,6 +17,7 @@ import { loggerOptions } from './logging-setup.js';
 import { ManifestModule } from './manifest/manifest.module.js';
 import { ObservabilityModule } from './observability/observability.module.js';
 import { PersistenceModule } from './persistence/persistence.module.js';
+import { RateLimitModule } from './rate-limit/rate-limit.module.js';
 import { UserModule } from './user/user.module.js';
 
 @Module({})
@@ -34,6 +35,7 @@ export class AppModule {
         PersistenceModule,
         ConnectorsModule,
         AuthModule,
+        RateLimitModule,
         ManifestModule,
         ContactsModule,
         DeliveryModule,

@@ -3,14 +3,17 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import { REFRESHED_TOKEN_HEADER } from './auth/session-token.service.js';
+import { registerRequestBodyHandling } from './common/http/request-body.hooks.js';
 import { annotateRequest, REQUEST_ID_HEADER, requestIdOf } from './common/request-context.js';
-import type { AppConfig } from './config/app-config.js';
+import { AppConfig } from './config/app-config.js';
 
 /** Fastify: lower per-request overhead than Express, with a body limit built in. */
 export function createHttpAdapter(config: AppConfig): FastifyAdapter {
+  // Fastify reads a number as a hop count; its types only list the other forms.
+  const trustProxy = config.trustProxy as boolean | string;
   return new FastifyAdapter({
     bodyLimit: config.BODY_LIMIT_BYTES,
-    trustProxy: true,
+    trustProxy,
     // One id per request for Fastify, the access log and error bodies alike.
     genReqId: (request: object) => requestIdOf(request),
   });
@@ -26,9 +29,14 @@ export function configureHttpApp(app: NestFastifyApplication | INestApplication)
     void reply.header(REQUEST_ID_HEADER, request.id);
   });
   app.enableShutdownHooks();
-  // The extension reads the renewed session token from a response header, which a
-  // browser hides from scripts unless CORS exposes it.
-  app.enableCors({ exposedHeaders: [REFRESHED_TOKEN_HEADER, REQUEST_ID_HEADER] });
+  registerRequestBodyHandling(app as NestFastifyApplication);
+  const config = app.get(AppConfig);
+  app.enableCors({
+    origin: corsOriginMatcher(config.CORS_ORIGINS),
+    // The extension reads the renewed session token from a response header, which a
+    // browser hides from scripts unless CORS exposes it.
+    exposedHeaders: [REFRESHED_TOKEN_HEADER, REQUEST_ID_HEADER],
+  });
   // The factory runs on the first /docs or /docs-json request rather than at start:
   // a server that is never asked for its documentation does not carry it.
   SwaggerModule.setup('docs', app, () => openApiDocument(app), { jsonDocumentUrl: 'docs-json' });
@@ -48,4 +56,14 @@ function openApiDocument(app: NestFastifyApplication | INestApplication) {
       .addApiKey({ type: 'apiKey', in: 'query', name: 'jwtToken', description: 'Legacy query location of the session JWT. Prefer the Bearer header.' }, 'legacyUserJwt')
       .build(),
   );
+}
+
+/** `*`, exact origins, and `scheme://*` for every origin of a scheme (browser extensions). */
+export function corsOriginMatcher(allowed: string[]): boolean | ((origin: string | undefined, done: (error: Error | null, allow: boolean) => void) => void) {
+  if (allowed.includes('*')) return true;
+  const exact = new Set(allowed.filter((entry) => !entry.endsWith('://*')));
+  const schemes = allowed.filter((entry) => entry.endsWith('://*')).map((entry) => entry.slice(0, -1));
+  return (origin, done) => {
+    done(null, origin !== undefined && (exact.has(origin) || schemes.some((prefix) => origin.startsWith(prefix))));
+  };
 }

@@ -1,9 +1,6 @@
 import 'reflect-metadata';
-import { NestFactory } from '@nestjs/core';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { AppModule } from './app.module.js';
 import { ConfigValidationError, loadAppConfig } from './config/app-config.js';
-import { configureHttpApp, createHttpAdapter } from './http-app.js';
 
 async function bootstrap(): Promise<void> {
   let config;
@@ -16,14 +13,21 @@ async function bootstrap(): Promise<void> {
     }
     throw error;
   }
+  // Loaded only once the configuration is known to be good: a refused start (no secret
+  // outside development) stops before any module, database or port is touched.
+  const [{ NestFactory }, { AppModule }, { configureHttpApp, createHttpAdapter }] = await Promise.all([
+    import('@nestjs/core'),
+    import('./app.module.js'),
+    import('./http-app.js'),
+  ]);
   const app = await NestFactory.create<NestFastifyApplication>(
     AppModule.forRoot(config),
     createHttpAdapter(config),
     { bufferLogs: true },
   );
   configureHttpApp(app);
-  await app.listen(config.PORT, '0.0.0.0');
-  console.log(`App Connect CRM server listening on http://localhost:${config.PORT} (docs: /docs)`);
+  await app.listen(config.PORT, config.listenHost);
+  console.log(`App Connect CRM server listening on http://${config.listenHost}:${config.PORT} (docs: /docs)`);
 }
 
 void bootstrap();

@@ -73,7 +73,7 @@ describe('POST /messageLog: one CRM write per digest, exactly once (e2e)', () =>
             direction: 'Inbound',
             from: JANE,
             creationTime: `${DAY}T09:00:00.000Z`,
-            attachments: [{ type: 'RenderedDocument', uri: 'https://media.example/fax/9', link: 'https://app.example/fax/9' }],
+            attachments: [{ type: 'RenderedDocument', uri: 'https://media.ringcentral.com/fax/9', link: 'https://app.example/fax/9' }],
           },
           {
             id: 10,
@@ -81,7 +81,7 @@ describe('POST /messageLog: one CRM write per digest, exactly once (e2e)', () =>
             direction: 'Inbound',
             from: JANE,
             creationTime: `${DAY}T09:01:00.000Z`,
-            attachments: [{ type: 'MmsAttachment', uri: 'https://media.example/mms/10', contentType: 'image/jpeg' }],
+            attachments: [{ type: 'MmsAttachment', uri: 'https://media.ringcentral.com/mms/10', contentType: 'image/jpeg' }],
           },
         ],
         { rcAccessToken: 'tok en' },
@@ -89,9 +89,9 @@ describe('POST /messageLog: one CRM write per digest, exactly once (e2e)', () =>
     ).expect(200);
     expect(crm.creates[0]).toMatchObject({
       faxDocLink: 'https://app.example/fax/9',
-      faxDownloadLink: 'https://media.example/fax/9?access_token=tok%20en',
-      imageLink: 'https://media.example/mms/10',
-      imageDownloadLink: 'https://media.example/mms/10?access_token=tok%20en',
+      faxDownloadLink: 'https://media.ringcentral.com/fax/9?access_token=tok%20en',
+      imageLink: 'https://media.ringcentral.com/mms/10',
+      imageDownloadLink: 'https://media.ringcentral.com/mms/10?access_token=tok%20en',
       imageContentType: 'image/jpeg',
     });
     expect(crm.creates[0]!.composedLogDetails).not.toContain('tok');

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBadRequestResponse, ApiBody, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ErrorResponseDto } from '../common/dto/error-response.dto.js';
 import { MutationResponseDto } from '../common/dto/mutation-response.dto.js';
 import { success } from '../common/return-message.js';
@@ -8,6 +8,7 @@ import type { CrmSession } from './crm-session.js';
 import { ApiKeyLoginDto, LoginResponseDto } from './dto/api-key-login.dto.js';
 import { OAuthCallbackQueryDto } from './dto/oauth-callback.dto.js';
 import { parseOAuthCallback } from './oauth-callback.parser.js';
+import { LoginAttempt } from '../rate-limit/login-attempt.decorator.js';
 import { RequiresSession, Session } from './session.decorator.js';
 
 @ApiTags('Auth')
@@ -17,6 +18,8 @@ export class AuthController {
 
   @Post('apiKeyLogin')
   @HttpCode(200)
+  @LoginAttempt()
+  @ApiBody({ type: ApiKeyLoginDto, examples: { local: { summary: 'The local CRM with its demo key', value: { platform: 'local', apiKey: 'demo' } } } })
   @ApiOperation({ summary: 'API-key login', operationId: 'postApiKeyLogin' })
   @ApiOkResponse({ type: LoginResponseDto })
   @ApiBadRequestResponse({ type: ErrorResponseDto, description: 'Bad body, unknown platform, or the CRM rejected the key.' })
@@ -25,6 +28,7 @@ export class AuthController {
   }
 
   @Get('oauth-callback')
+  @LoginAttempt()
   @ApiOperation({ summary: 'CRM OAuth callback', operationId: 'getOauthCallback' })
   @ApiOkResponse({ type: LoginResponseDto })
   @ApiBadRequestResponse({ type: ErrorResponseDto })

@@ -55,7 +55,7 @@ export class AppExceptionFilter implements ExceptionFilter {
     if (exception instanceof HttpException) return this.fromHttpException(exception);
     const errorId = randomUUID();
     this.logger.error(
-      { errorId, err: exception },
+      { errorId, err: loggableError(exception) },
       `Unhandled error ${errorId}: ${exception instanceof Error ? exception.message : String(exception)}`,
     );
     return [
@@ -84,6 +84,8 @@ export class AppExceptionFilter implements ExceptionFilter {
       case AppErrorCode.UnsupportedPlatform:
       case AppErrorCode.CrmLoginRejected:
         return [HttpStatus.BAD_REQUEST, body('Bad Request')];
+      case AppErrorCode.UnsupportedMediaType:
+        return [HttpStatus.UNSUPPORTED_MEDIA_TYPE, body('Unsupported Media Type')];
       case AppErrorCode.SessionInvalid:
       case AppErrorCode.CrmAuthorizationFailed:
         return [HttpStatus.UNAUTHORIZED, body('Unauthorized')];
@@ -110,23 +112,47 @@ export class AppExceptionFilter implements ExceptionFilter {
         ? (response as { message: unknown }).message
         : exception.message;
     const messages = Array.isArray(raw) ? raw.map(String) : [String(raw)];
-    const message = messages.join('; ');
-    const fields =
-      status === HttpStatus.BAD_REQUEST
-        ? [...new Set(messages.map((m) => m.split(' ')[0]).filter((f) => /^[\w.[\]]+$/.test(f)))]
-        : undefined;
+    let message = messages.join('; ');
+    // Nest's "Cannot GET /path?query" would echo a ?jwtToken= or phone number back.
+    if (status === HttpStatus.NOT_FOUND && message.startsWith('Cannot ')) message = message.replace(/\?.*$/, '');
     if (status >= 500) {
-      this.logger.error({ err: exception }, `HTTP ${status}: ${message}`);
+      this.logger.error({ err: loggableError(exception) }, `HTTP ${status}: ${message}`);
     }
+    const fields = bodyFieldsOf(status, exception.cause);
     return [
       status,
       {
         successful: false,
         error: HttpStatus[status]?.toString() ?? 'Error',
         message,
-        ...(fields?.length ? { fields } : {}),
+        ...(fields ? { fields } : {}),
         returnMessage: danger(message),
       },
     ];
   }
+}
+
+/** Fastify refuses some bodies before any validator sees them; those errors still name what is wrong. */
+function bodyFieldsOf(status: number, cause: unknown): string[] | undefined {
+  if (status === HttpStatus.PAYLOAD_TOO_LARGE) return ['body'];
+  if (status === HttpStatus.UNSUPPORTED_MEDIA_TYPE) return ['Content-Type'];
+  const code = (cause as { code?: unknown } | undefined)?.code;
+  if (status === HttpStatus.BAD_REQUEST && typeof code === 'string' && code.startsWith('FST_ERR_CTP_')) return ['body'];
+  return undefined;
+}
+
+/**
+ * What of an error is logged: its kind, message, code and stack. Never its other fields:
+ * a database error carries the statement's parameters (tokens, phone numbers, message
+ * text), and a driver error the offending values in its detail.
+ */
+export function loggableError(error: unknown): Record<string, unknown> {
+  if (!(error instanceof Error)) return { message: String(error) };
+  const code = (error as { code?: unknown }).code;
+  return {
+    type: error.name,
+    message: error.message,
+    ...(typeof code === 'string' || typeof code === 'number' ? { code } : {}),
+    stack: error.stack,
+  };
 }

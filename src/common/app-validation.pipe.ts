@@ -1,5 +1,7 @@
 import { ArgumentMetadata, Injectable, ValidationPipe } from '@nestjs/common';
+import { AppException } from './app.exception.js';
 import { restoreExtraFields } from './keep-extra-fields.js';
+import { fieldErrors } from './validation-errors.js';
 
 /**
  * ValidationPipe with whitelist + transform, except that RingCentral objects marked
@@ -14,6 +16,14 @@ export class AppValidationPipe extends ValidationPipe {
       transform: true,
       forbidUnknownValues: false,
       transformOptions: { enableImplicitConversion: false },
+      // Fields are named from the validator's structured errors, never parsed out of message text.
+      exceptionFactory: (errors) => {
+        const found = fieldErrors(errors);
+        return AppException.invalidRequest(
+          found.map((error) => error.message).join('; ') || 'The request is not valid.',
+          found.map((error) => error.field),
+        );
+      },
     });
   }
 

@@ -1,6 +1,8 @@
 export enum AppErrorCode {
   /** The request is malformed; `fields` names what is wrong. */
   InvalidRequest = 'INVALID_REQUEST',
+  /** The body's content type or content encoding is not one the server reads. */
+  UnsupportedMediaType = 'UNSUPPORTED_MEDIA_TYPE',
   UnsupportedPlatform = 'UNSUPPORTED_PLATFORM',
   /** No session, or the session JWT is bad, expired or revoked. */
   SessionInvalid = 'SESSION_INVALID',
@@ -37,6 +39,10 @@ export class AppException extends Error {
 
   static invalidRequest(message: string, fields: string[] = []): AppException {
     return new AppException(AppErrorCode.InvalidRequest, message, { fields });
+  }
+
+  static unsupportedMediaType(message: string, fields: string[]): AppException {
+    return new AppException(AppErrorCode.UnsupportedMediaType, message, { fields });
   }
 
   static sessionInvalid(message: string): AppException {

@@ -2,16 +2,46 @@ import { loadAppConfig } from './app-config.js';
 
 describe('loadAppConfig', () => {
   it('applies the documented defaults', () => {
-    const config = loadAppConfig({});
+    const config = loadAppConfig({ NODE_ENV: 'development' });
     expect(config).toMatchObject({ PORT: 6066, DATABASE_URL: 'sqlite:./data/app-connect.sqlite', NODE_ENV: 'development' });
     expect(config.usesDevelopmentSecret).toBe(true);
     expect([...config.localCrmApiKeys.keys()]).toEqual(['demo']);
+    expect(config.listenHost).toBe('127.0.0.1');
+    expect(config.trustProxy).toBe(false);
+    expect(config.CORS_ORIGINS).toEqual(['chrome-extension://*', 'moz-extension://*', 'safari-web-extension://*']);
+  });
+
+  it('refuses the public development secrets unless NODE_ENV is explicitly development or test', () => {
+    expect(() => loadAppConfig({})).toThrow(/APP_SERVER_SECRET_KEY is required unless NODE_ENV is development or test/);
+    expect(() => loadAppConfig({ HASH_KEY: 'h'.repeat(20) })).toThrow(/APP_SERVER_SECRET_KEY is required/);
+    expect(() => loadAppConfig({ APP_SERVER_SECRET_KEY: 'x'.repeat(40) })).toThrow(/HASH_KEY is required/);
+    expect(() => loadAppConfig({ APP_SERVER_SECRET_KEY: 'short', HASH_KEY: 'h'.repeat(20) })).toThrow(/at least 32/);
+    const unset = loadAppConfig({ APP_SERVER_SECRET_KEY: 'x'.repeat(40), HASH_KEY: 'h'.repeat(20) });
+    expect(unset.NODE_ENV).toBeUndefined();
+    expect(unset.localCrmApiKeys.size).toBe(0);
+    expect(unset.listenHost).toBe('127.0.0.1');
+    expect(loadAppConfig({ NODE_ENV: 'test' }).usesDevelopmentSecret).toBe(true);
+  });
+
+  it('reads HOST, TRUST_PROXY and CORS_ORIGINS, and refuses bad values', () => {
+    const production = { NODE_ENV: 'production', APP_SERVER_SECRET_KEY: 'x'.repeat(40), HASH_KEY: 'h'.repeat(20) };
+    expect(loadAppConfig(production).listenHost).toBe('0.0.0.0');
+    expect(loadAppConfig({ ...production, HOST: '10.0.0.5' }).listenHost).toBe('10.0.0.5');
+    expect(loadAppConfig({ NODE_ENV: 'test', TRUST_PROXY: '1' }).trustProxy).toBe(1);
+    expect(loadAppConfig({ NODE_ENV: 'test', TRUST_PROXY: '10.0.0.0/8, 127.0.0.1' }).trustProxy).toBe('10.0.0.0/8, 127.0.0.1');
+    expect(loadAppConfig({ NODE_ENV: 'test', CORS_ORIGINS: 'https://a.example.com, chrome-extension://abc' }).CORS_ORIGINS).toEqual([
+      'https://a.example.com',
+      'chrome-extension://abc',
+    ]);
+    expect(() => loadAppConfig({ NODE_ENV: 'test', TRUST_PROXY: 'yes please' })).toThrow(/TRUST_PROXY/);
+    expect(() => loadAppConfig({ NODE_ENV: 'test', CORS_ORIGINS: 'not an origin' })).toThrow(/CORS_ORIGINS/);
+    expect(() => loadAppConfig({ NODE_ENV: 'test', HOST: 'a b' })).toThrow(/HOST/);
   });
 
   it('names every bad variable in one error', () => {
     let message = '';
     try {
-      loadAppConfig({ PORT: 'abc', DATABASE_URL: 'mysql://x', LOCAL_CRM_LOG_FORMAT: 'pdf' });
+      loadAppConfig({ NODE_ENV: 'development', PORT: 'abc', DATABASE_URL: 'mysql://x', LOCAL_CRM_LOG_FORMAT: 'pdf' });
     } catch (error) {
       message = String(error);
     }
@@ -39,17 +69,17 @@ describe('loadAppConfig', () => {
   it('refuses production without a hash key, and names both missing secrets at once', () => {
     expect(() => loadAppConfig({ NODE_ENV: 'production', APP_SERVER_SECRET_KEY: 'x'.repeat(40) })).toThrow(/HASH_KEY is required/);
     expect(() => loadAppConfig({ NODE_ENV: 'production' })).toThrow(/APP_SERVER_SECRET_KEY[\s\S]*HASH_KEY/);
-    expect(() => loadAppConfig({ HASH_KEY: 'short' })).not.toThrow();
+    expect(() => loadAppConfig({ NODE_ENV: 'development', HASH_KEY: 'short' })).not.toThrow();
     expect(() =>
       loadAppConfig({ NODE_ENV: 'production', APP_SERVER_SECRET_KEY: 'x'.repeat(40), HASH_KEY: 'short' }),
     ).toThrow(/HASH_KEY must be at least 16/);
-    expect(loadAppConfig({}).usesDevelopmentHashKey).toBe(true);
+    expect(loadAppConfig({ NODE_ENV: 'development' }).usesDevelopmentHashKey).toBe(true);
   });
 
   it('has no demo key in production unless configured', () => {
     const config = loadAppConfig({ NODE_ENV: 'production', APP_SERVER_SECRET_KEY: 'x'.repeat(40), HASH_KEY: 'h'.repeat(20) });
     expect(config.localCrmApiKeys.size).toBe(0);
-    const configured = loadAppConfig({ LOCAL_CRM_API_KEYS: 'k1=Alice, k2' });
+    const configured = loadAppConfig({ NODE_ENV: 'development', LOCAL_CRM_API_KEYS: 'k1=Alice, k2' });
     expect([...configured.localCrmApiKeys.entries()]).toEqual([
       ['k1', 'Alice'],
       ['k2', 'Local CRM user'],

@@ -38,8 +38,10 @@ const CRM_MAX_RATE_LIMIT_WAIT_MS = 30_000;
  * instead of failing on the first request that needs it.
  */
 export class AppConfig {
+  /** Unset is neither: the development defaults (secret, demo key, localhost binding) need it said. */
+  @IsOptional()
   @IsIn(['development', 'production', 'test'])
-  NODE_ENV: 'development' | 'production' | 'test' = 'development';
+  NODE_ENV?: 'development' | 'production' | 'test';
 
   @Transform(toInt)
   @IsInt()
@@ -57,6 +59,58 @@ export class AppConfig {
     { message: 'PUBLIC_BASE_URL must be an http(s) URL without query or fragment, e.g. https://connector.example.com' },
   )
   PUBLIC_BASE_URL?: string;
+
+  /** Interface to listen on; 0.0.0.0 in production, else only this machine (127.0.0.1). */
+  @IsOptional()
+  @IsString()
+  @Matches(/^[\w.:[\]-]+$/, { message: 'HOST must be a host name or IP address such as 127.0.0.1 or 0.0.0.0' })
+  HOST?: string;
+
+  /**
+   * Origins browsers may call from (CORS): comma-separated exact origins, `scheme://*` for
+   * every origin of a scheme, or `*`. The default admits browser extensions only (App
+   * Connect runs as one), never a web page.
+   */
+  @Transform(toList)
+  @IsString({ each: true })
+  @Matches(/^(\*|[a-z][a-z0-9+.-]*:\/\/(\*|[^\s/*]+))$/, {
+    each: true,
+    message: 'CORS_ORIGINS entries must be origins (https://app.example.com), scheme://* or *',
+  })
+  CORS_ORIGINS: string[] = ['chrome-extension://*', 'moz-extension://*', 'safari-web-extension://*'];
+
+  /**
+   * Which proxies' X-Forwarded-For to believe for the client address (rate limits, logs):
+   * `false` (default: none), `true` (any), a hop count, or comma-separated addresses/CIDRs.
+   */
+  @Matches(/^(true|false|\d{1,2}|[0-9a-fA-F.:/]+(,\s*[0-9a-fA-F.:/]+)*)$/, {
+    message: 'TRUST_PROXY must be true, false, a hop count or comma-separated addresses/CIDRs',
+  })
+  TRUST_PROXY = 'false';
+
+  /** Length of a rate-limit window, in seconds. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  RATE_LIMIT_WINDOW_SECONDS = 60;
+
+  /** Requests one client address may make per window (0: no limit). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  RATE_LIMIT_PER_CLIENT = 1200;
+
+  /** Requests one signed-in user may make per window, from any address (0: no limit). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  RATE_LIMIT_PER_USER = 600;
+
+  /** Login attempts (/apiKeyLogin, /oauth-callback) one client address may make per window (0: no limit). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  RATE_LIMIT_LOGIN_PER_CLIENT = 10;
 
   /** sqlite:<path> (default ./data/app-connect.sqlite) or postgres://... */
   @IsString()
@@ -81,8 +135,8 @@ export class AppConfig {
   DATABASE_POOL_SIZE = 20;
 
   /** Signs session JWTs and derives the key that encrypts CRM credentials at rest. */
-  @ValidateIf((config: AppConfig) => config.NODE_ENV === 'production')
-  @IsString({ message: 'APP_SERVER_SECRET_KEY is required when NODE_ENV=production' })
+  @ValidateIf((config: AppConfig) => !config.isDevelopmentOrTest)
+  @IsString({ message: 'APP_SERVER_SECRET_KEY must be a string' })
   @MinLength(32, { message: 'APP_SERVER_SECRET_KEY must be at least 32 characters' })
   APP_SERVER_SECRET_KEY: string = DEV_SECRET;
 
@@ -90,8 +144,8 @@ export class AppConfig {
    * Keys the hashes of RingCentral account and extension ids (/userInfoHash, admin settings,
    * call identities). Changing it orphans every stored hashed id, so it is set once per deployment.
    */
-  @ValidateIf((config: AppConfig) => config.NODE_ENV === 'production')
-  @IsString({ message: 'HASH_KEY is required when NODE_ENV=production' })
+  @ValidateIf((config: AppConfig) => !config.isDevelopmentOrTest)
+  @IsString({ message: 'HASH_KEY must be a string' })
   @MinLength(16, { message: 'HASH_KEY must be at least 16 characters' })
   HASH_KEY: string = DEV_HASH_KEY;
 
@@ -239,6 +293,23 @@ export class AppConfig {
     return (this.PUBLIC_BASE_URL ?? `http://localhost:${this.PORT}`).replace(/\/+$/, '');
   }
 
+  /** Development defaults (public secrets, demo key) are allowed only when NODE_ENV says so. */
+  get isDevelopmentOrTest(): boolean {
+    return this.NODE_ENV === 'development' || this.NODE_ENV === 'test';
+  }
+
+  get listenHost(): string {
+    return this.HOST ?? (this.isProduction ? '0.0.0.0' : '127.0.0.1');
+  }
+
+  /** Fastify's trustProxy value. */
+  get trustProxy(): boolean | number | string {
+    if (this.TRUST_PROXY === 'true') return true;
+    if (this.TRUST_PROXY === 'false') return false;
+    if (/^\d+$/.test(this.TRUST_PROXY)) return Number(this.TRUST_PROXY);
+    return this.TRUST_PROXY;
+  }
+
   get usesDevelopmentSecret(): boolean {
     return this.APP_SERVER_SECRET_KEY === DEV_SECRET;
   }
@@ -249,7 +320,7 @@ export class AppConfig {
 
   /** Local CRM keys with their display names; `demo` when none are configured outside production. */
   get localCrmApiKeys(): Map<string, string> {
-    const entries = this.LOCAL_CRM_API_KEYS ?? (this.isProduction ? [] : ['demo=Demo User']);
+    const entries = this.LOCAL_CRM_API_KEYS ?? (this.isDevelopmentOrTest ? ['demo=Demo User'] : []);
     return new Map(
       entries.map((entry) => {
         const [key, name] = entry.split('=');
@@ -289,13 +360,16 @@ export function loadAppConfig(
         '(twice CRM_HTTP_TIMEOUT_MS × (CRM_HTTP_MAX_RETRIES + 1) plus 30 s per retry), so a write still at the CRM is never taken over',
     );
   }
-  const missingInProduction = [
+  // The development values are public: a server using them lets anyone sign a session
+  // for any stored user, so they need NODE_ENV to say this is development or a test.
+  const missingSecrets = [
     config.usesDevelopmentSecret && 'APP_SERVER_SECRET_KEY',
     config.usesDevelopmentHashKey && 'HASH_KEY',
   ].filter(Boolean);
-  if (config.isProduction && missingInProduction.length) {
+  if (!config.isDevelopmentOrTest && missingSecrets.length) {
+    const why = config.isProduction ? 'when NODE_ENV=production' : 'unless NODE_ENV is development or test';
     throw new ConfigValidationError(
-      `Invalid configuration:\n  - ${missingInProduction.map((name) => `${name} is required when NODE_ENV=production`).join('\n  - ')}`,
+      `Invalid configuration:\n  - ${missingSecrets.map((name) => `${name} is required ${why}`).join('\n  - ')}`,
     );
   }
   return config;

@@ -1,10 +1,10 @@
 import { Body, Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBadRequestResponse, ApiBody, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { CrmSession } from '../auth/crm-session.js';
 import { RequiresSession, Session } from '../auth/session.decorator.js';
 import { ErrorResponseDto } from '../common/dto/error-response.dto.js';
 import { ContactsService } from './contacts.service.js';
-import { ContactMutationResponseDto, CreateContactDto } from './dto/create-contact.dto.js';
+import { CREATE_CONTACT_EXAMPLE, ContactMutationResponseDto, CreateContactDto } from './dto/create-contact.dto.js';
 import { ContactNameSearchQueryDto, ContactSearchResponseDto, FindContactQueryDto } from './dto/find-contact.dto.js';
 
 @ApiTags('Contacts')
@@ -42,6 +42,7 @@ export class ContactsController {
   }
 
   @Post('contact')
+  @ApiBody({ type: CreateContactDto, examples: { contact: { summary: 'A new contact', value: CREATE_CONTACT_EXAMPLE } } })
   @HttpCode(200)
   @RequiresSession()
   @ApiOperation({ summary: 'Create a contact', operationId: 'postContact' })

@@ -72,6 +72,10 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
       DATABASE_URL: database.DATABASE_URL,
       DATABASE_SCHEMA: database.DATABASE_SCHEMA,
       LOCAL_CRM_API_KEYS: 'demo=Demo User,second=Second User',
+      // Tests log in and call far faster than a person; the rate-limit test turns these on.
+      RATE_LIMIT_PER_CLIENT: '0',
+      RATE_LIMIT_PER_USER: '0',
+      RATE_LIMIT_LOGIN_PER_CLIENT: '0',
       ...options.env,
     },
   );

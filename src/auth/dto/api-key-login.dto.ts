@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsBoolean, IsNotEmpty, IsObject, IsOptional, IsString, MaxLength } from 'class-validator';
+import { IsBoolean, IsNotEmpty, IsObject, IsString, MaxLength } from 'class-validator';
+import { Optional } from '../../common/dto/field-decorators.js';
 import { ReturnMessageDto } from '../../common/dto/return-message.dto.js';
 
 export class ApiKeyLoginDto {
@@ -16,7 +17,7 @@ export class ApiKeyLoginDto {
   apiKey: string;
 
   @ApiPropertyOptional({ description: 'Tenant-specific CRM host name (e.g. a Pipedrive company domain).' })
-  @IsOptional()
+  @Optional()
   @IsString()
   @MaxLength(255)
   hostname?: string;
@@ -25,19 +26,20 @@ export class ApiKeyLoginDto {
     description: 'Connector-defined fields. The local CRM reads `timezone` (IANA name or ±HH:MM).',
     type: 'object',
     additionalProperties: true,
-    example: { timezone: 'America/Los_Angeles' },
+    // No timezone here: "Try it out" would change the stored timezone of whoever signs in.
+    example: {},
   })
-  @IsOptional()
+  @Optional()
   @IsObject()
   additionalInfo?: Record<string, unknown>;
 
   @ApiPropertyOptional({ deprecated: true, description: 'Ignored; kept for older clients.' })
-  @IsOptional()
+  @Optional()
   @IsString()
   userEmail?: string;
 
   @ApiPropertyOptional({ deprecated: true, description: 'Ignored; kept for older clients.' })
-  @IsOptional()
+  @Optional()
   @IsBoolean()
   isPrivate?: boolean;
 }

@@ -1,4 +1,5 @@
 import { registerDecorator, type ValidationArguments, type ValidationOptions } from 'class-validator';
+import { registerEntryPath } from '../validation-errors.js';
 
 const isPlainObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -8,9 +9,11 @@ function firstBadKey(map: Record<string, unknown>): string | undefined {
   return Object.keys(map).find((key) => !isPlainObject(map[key]));
 }
 
+registerEntryPath('isSettingsMap', (value) => (isPlainObject(value) ? firstBadKey(value) : undefined));
+
 /**
  * A settings map: an object whose every entry is an object (`{ value, ... }`). The message
- * names the bad entry by its path (`userSettings.theme`), which the error filter reports.
+ * names the bad entry (`userSettings.theme`), and so does the field path reported.
  */
 export function IsSettingsMap(options?: ValidationOptions): PropertyDecorator {
   return (target, propertyName) =>

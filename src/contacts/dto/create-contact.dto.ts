@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsNotEmpty, IsObject, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { IsNotEmpty, IsObject, IsString, Matches, MaxLength } from 'class-validator';
+import { Optional } from '../../common/dto/field-decorators.js';
 import { ReturnMessageDto } from '../../common/dto/return-message.dto.js';
 import { ContactInfoDto } from './contact-info.dto.js';
 
@@ -20,7 +21,7 @@ export class CreateContactDto {
     description: "Connector-defined CRM entity type, such as Contact, Lead, or Candidate (one of the manifest's contactTypes).",
     example: 'Contact',
   })
-  @IsOptional()
+  @Optional()
   @IsString()
   @MaxLength(64)
   newContactType?: string;
@@ -30,7 +31,7 @@ export class CreateContactDto {
     additionalProperties: true,
     description: 'Connector-defined creation or association fields collected by App Connect.',
   })
-  @IsOptional()
+  @Optional()
   @IsObject()
   additionalSubmission?: Record<string, unknown>;
 }
@@ -45,3 +46,5 @@ export class ContactMutationResponseDto {
   @ApiPropertyOptional({ type: ContactInfoDto })
   contact?: ContactInfoDto;
 }
+
+export const CREATE_CONTACT_EXAMPLE = { phoneNumber: '+14155550199', newContactName: 'Alex Morgan', newContactType: 'Contact' };

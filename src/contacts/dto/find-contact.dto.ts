@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsBoolean, IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
+import { IsBoolean, IsNotEmpty, IsString, MaxLength } from 'class-validator';
+import { Optional } from '../../common/dto/field-decorators.js';
 import { ReturnMessageDto } from '../../common/dto/return-message.dto.js';
 import { ContactInfoDto } from './contact-info.dto.js';
 import { queryBoolean } from '../../common/dto/query-boolean.transform.js';
@@ -20,19 +21,19 @@ export class FindContactQueryDto {
     description: 'Comma-separated phone-number formats used by CRM-specific matching; each "*" is one national digit.',
     example: '(***) ***-****,***-***-****',
   })
-  @IsOptional()
+  @Optional()
   @IsString()
   @MaxLength(1024)
   overridingFormat?: string;
 
   @ApiPropertyOptional({ type: Boolean, default: false, description: 'Marks the lookup as an internal extension-number lookup.' })
-  @IsOptional()
+  @Optional()
   @Transform(queryBoolean)
   @IsBoolean()
   isExtension?: boolean;
 
   @ApiPropertyOptional({ type: Boolean, default: false, description: 'Bypass and refresh cached contact search data.' })
-  @IsOptional()
+  @Optional()
   @Transform(queryBoolean)
   @IsBoolean()
   isForceRefreshAccountData?: boolean;

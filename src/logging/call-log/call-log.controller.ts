@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Patch, Post, Query } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBadRequestResponse, ApiBody, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { CrmSession } from '../../auth/crm-session.js';
 import { RequiresSession, Session } from '../../auth/session.decorator.js';
 import { ErrorResponseDto } from '../../common/dto/error-response.dto.js';
@@ -11,10 +11,10 @@ import {
   CallLogUpdateResponseDto,
 } from './dto/call-log-response.dto.js';
 import { CacheCallNoteDto } from './dto/cache-call-note.dto.js';
-import { CreateCallLogDto } from './dto/create-call-log.dto.js';
+import { CREATE_CALL_LOG_EXAMPLE, CreateCallLogDto } from './dto/create-call-log.dto.js';
 import { MutationResponseDto } from '../../common/dto/mutation-response.dto.js';
 import { FromServerSideLogging } from './sscl.decorator.js';
-import { UpdateCallLogDto } from './dto/update-call-log.dto.js';
+import { UPDATE_CALL_LOG_EXAMPLE, UpdateCallLogDto } from './dto/update-call-log.dto.js';
 
 @ApiTags('Call Logs')
 @Controller('callLog')
@@ -23,6 +23,7 @@ export class CallLogController {
   constructor(private readonly callLogs: CallLogService) {}
 
   @Post()
+  @ApiBody({ type: CreateCallLogDto, examples: { call: { summary: 'An outbound call', value: CREATE_CALL_LOG_EXAMPLE } } })
   @HttpCode(200)
   @ApiOperation({
     summary: 'Create a call log',
@@ -69,6 +70,7 @@ export class CallLogController {
   }
 
   @Patch()
+  @ApiBody({ type: UpdateCallLogDto, examples: { note: { summary: 'A new note and the recording', value: UPDATE_CALL_LOG_EXAMPLE } } })
   @ApiOperation({
     summary: 'Update a call log',
     description:

@@ -34,4 +34,17 @@ describe('renderLogDocument', () => {
     expect(md).toContain('\\<script\\>');
     expect(md).toContain('- a\\*b');
   });
+
+  it('keeps user text from starting Markdown blocks or entities of its own', () => {
+    const md = renderLogDocument(
+      [
+        { kind: 'field', label: 'Contact', value: 'Jane\r===\r\n# x &lt;b&gt;' },
+        { kind: 'text', label: 'Note', text: 'a\r===\n---' },
+      ],
+      'text/markdown',
+    );
+    expect(md).not.toMatch(/(^|\n)(=|#|-)/);
+    expect(md).toContain('\\=\\=\\=');
+    expect(md).toContain('\\&lt;b\\&gt;');
+  });
 });

@@ -65,7 +65,7 @@ function renderMarkdown(block: LogBlock): string {
         ? `**${md(block.label)}**: [${md(block.url)}](${block.url.replace(/[()\s]/g, encodeURIComponent)})  `
         : `**${md(block.label)}**: ${md(block.url)}  `;
     case 'text': {
-      const body = block.text.split('\n').map(md).join('  \n');
+      const body = block.text.split(/\r\n?|\n/).map(md).join('  \n');
       return block.label ? `**${md(block.label)}**:  \n${body}  ` : `${body}  `;
     }
     case 'list':

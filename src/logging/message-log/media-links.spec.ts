@@ -21,10 +21,13 @@ describe('media links', () => {
 
   it('takes the RenderedDocument of a fax, with a token only in the download link', () => {
     const links = mediaLinksOf(
-      message('Fax', [{ type: 'RenderedDocument', uri: 'https://media/fax/2', link: 'https://view/fax/2' }]),
+      message('Fax', [{ type: 'RenderedDocument', uri: 'https://media.ringcentral.com/fax/2', link: 'https://view/fax/2' }]),
       'secret',
     );
-    expect(links).toEqual({ faxDocLink: 'https://view/fax/2', faxDownloadLink: 'https://media/fax/2?access_token=secret' });
+    expect(links).toEqual({
+      faxDocLink: 'https://view/fax/2',
+      faxDownloadLink: 'https://media.ringcentral.com/fax/2?access_token=secret',
+    });
     expect(mediaLinksOf(message('Fax', [{ type: 'RenderedDocument', uri: 'https://media/fax/2' }]))).toEqual({
       faxDocLink: 'https://media/fax/2',
     });
@@ -34,17 +37,54 @@ describe('media links', () => {
     const links = mediaLinksOf(
       message('MMS', [
         { type: 'Text', uri: 'https://media/text', contentType: 'text/plain' },
-        { type: 'MmsAttachment', uri: 'https://media/img?x=1', contentType: 'image/png' },
+        { type: 'MmsAttachment', uri: 'https://media.ringcentral.com/img?x=1', contentType: 'image/png' },
         { type: 'MmsAttachment', uri: 'https://media/vid', contentType: 'video/mp4' },
       ]),
       'tok',
     );
     expect(links).toEqual({
-      imageLink: 'https://media/img?x=1',
-      imageDownloadLink: 'https://media/img?x=1&access_token=tok',
+      imageLink: 'https://media.ringcentral.com/img?x=1',
+      imageDownloadLink: 'https://media.ringcentral.com/img?x=1&access_token=tok',
       imageContentType: 'image/png',
       videoLink: 'https://media/vid',
     });
+  });
+
+  it('finds the image of an MMS that RingCentral sends as type SMS', () => {
+    const links = mediaLinksOf(
+      message('SMS', [
+        { type: 'Text', uri: 'https://media.ringcentral.com/text', contentType: 'text/plain' },
+        { type: 'MmsAttachment', uri: 'https://media.ringcentral.com/img/7', contentType: 'IMAGE/JPEG' },
+      ]),
+      'tok',
+    );
+    expect(links).toEqual({
+      imageLink: 'https://media.ringcentral.com/img/7',
+      imageDownloadLink: 'https://media.ringcentral.com/img/7?access_token=tok',
+      imageContentType: 'IMAGE/JPEG',
+    });
+  });
+
+  it('does not take a fax page image for a picture', () => {
+    const links = mediaLinksOf(message('Fax', [{ type: 'RenderedDocument', uri: 'https://view/fax', contentType: 'image/tiff' }]));
+    expect(links).toEqual({ faxDocLink: 'https://view/fax' });
+  });
+
+  it('appends the RingCentral token only to https RingCentral hosts', () => {
+    const download = (uri: string) =>
+      mediaLinksOf(message('Fax', [{ type: 'RenderedDocument', uri }]), 'tok').faxDownloadLink;
+    expect(download('https://media.ringcentral.com/restapi/v1.0/fax/1')).toContain('access_token=tok');
+    expect(download('https://platform.devtest.ringcentral.com/fax/1')).toContain('access_token=tok');
+    for (const uri of [
+      'https://attacker.example/fax',
+      'https://ringcentral.com.attacker.example/fax',
+      'https://evilringcentral.com/fax',
+      'http://media.ringcentral.com/fax',
+      'https://media.ringcentral.com@attacker.example/fax',
+      'not a url',
+    ]) {
+      expect(download(uri)).toBeUndefined();
+    }
   });
 
   it('has no media for a plain SMS', () => {

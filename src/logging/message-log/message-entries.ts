@@ -35,7 +35,8 @@ export function toDigestEntry(
 ): DigestEntry {
   return {
     messageId: messageKey,
-    type: message.type,
+    // RingCentral's message store calls an MMS "SMS"; the digest says what it holds.
+    type: message.type === 'SMS' && (media.imageLink || media.videoLink) ? 'MMS' : message.type,
     direction: message.direction ?? null,
     sender: senderOf(message, context),
     time: creationTime,

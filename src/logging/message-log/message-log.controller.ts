@@ -1,9 +1,9 @@
 import { Body, Controller, HttpCode, Post } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBadRequestResponse, ApiBody, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { CrmSession } from '../../auth/crm-session.js';
 import { RequiresSession, Session } from '../../auth/session.decorator.js';
 import { ErrorResponseDto } from '../../common/dto/error-response.dto.js';
-import { MessageLogRequestDto } from './dto/message-log-request.dto.js';
+import { MESSAGE_LOG_EXAMPLE, MessageLogRequestDto } from './dto/message-log-request.dto.js';
 import { MessageLogResponseDto } from './dto/message-log-response.dto.js';
 import { MessageLogService } from './message-log.service.js';
 
@@ -13,6 +13,7 @@ export class MessageLogController {
   constructor(private readonly messageLogs: MessageLogService) {}
 
   @Post()
+  @ApiBody({ type: MessageLogRequestDto, examples: { sms: { summary: 'One inbound SMS', value: MESSAGE_LOG_EXAMPLE } } })
   @HttpCode(200)
   @RequiresSession()
   @ApiOperation({

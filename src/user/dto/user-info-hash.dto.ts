@@ -1,18 +1,19 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { IsString, Matches, MaxLength } from 'class-validator';
+import { Optional } from '../../common/dto/field-decorators.js';
 
 const RC_ID = /^[0-9]{1,20}$/;
 
 export class UserInfoHashQueryDto {
   @ApiPropertyOptional({ description: 'RingCentral extension id to hash.', example: '62264425001' })
-  @IsOptional()
+  @Optional()
   @IsString()
   @MaxLength(20)
   @Matches(RC_ID, { message: 'extensionId must be a RingCentral id (digits only)' })
   extensionId?: string;
 
   @ApiPropertyOptional({ description: 'RingCentral account id to hash.', example: '37439510' })
-  @IsOptional()
+  @Optional()
   @IsString()
   @MaxLength(20)
   @Matches(RC_ID, { message: 'accountId must be a RingCentral id (digits only)' })

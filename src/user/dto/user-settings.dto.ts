@@ -1,5 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMaxSize, IsArray, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsString, Matches, MaxLength } from 'class-validator';
+import { Optional } from '../../common/dto/field-decorators.js';
 import { IsSettingsMap } from '../../common/dto/settings-map.validator.js';
 import type { UserSettings } from '../../common/user-settings.js';
 
@@ -18,7 +19,7 @@ const HASHED_ID = /^[0-9a-f]{64}$/;
 
 export class UserSettingsQueryDto {
   @ApiPropertyOptional({ description: 'Hashed RingCentral account id (from /userInfoHash); picks the account admin settings to merge.' })
-  @IsOptional()
+  @Optional()
   @IsString()
   @Matches(HASHED_ID, { message: 'rcAccountId must be the 64-hex-digit hash /userInfoHash returns' })
   rcAccountId?: string;
@@ -26,12 +27,12 @@ export class UserSettingsQueryDto {
 
 export class UpdateUserSettingsDto {
   @ApiPropertyOptional({ ...SETTINGS_SCHEMA, description: 'Settings to create or replace, keyed by setting id.' })
-  @IsOptional()
+  @Optional()
   @IsSettingsMap()
   userSettings?: UserSettings;
 
   @ApiPropertyOptional({ type: [String], description: 'Setting ids to remove.' })
-  @IsOptional()
+  @Optional()
   @IsArray()
   @ArrayMaxSize(1000)
   @IsString({ each: true })

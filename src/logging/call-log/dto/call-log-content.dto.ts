@@ -1,4 +1,4 @@
-import { OptionalObject, OptionalString, OptionalText } from '../../../common/dto/field-decorators.js';
+import { OptionalObject, OptionalText, OptionalUrl } from '../../../common/dto/field-decorators.js';
 
 /** What a create and an update of a call log can both carry besides the call itself. */
 export class CallLogContentDto {
@@ -26,6 +26,6 @@ export class CallLogContentDto {
   @OptionalText()
   ringSenseBulletedSummary?: string;
 
-  @OptionalString(2048, { format: 'uri' })
+  @OptionalUrl(2048)
   ringSenseLink?: string;
 }

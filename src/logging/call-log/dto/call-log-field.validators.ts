@@ -1,4 +1,5 @@
-import { isISO8601, ValidateBy, type ValidationOptions } from 'class-validator';
+import { ValidateBy, type ValidationOptions } from 'class-validator';
+import { isCalendarDateTime } from '../../../common/date-time.js';
 
 /** RingCentral sends ISO-8601 from the browser and epoch milliseconds from server-side logging. */
 export const IsCallStartTime = (options?: ValidationOptions): PropertyDecorator =>
@@ -7,9 +8,9 @@ export const IsCallStartTime = (options?: ValidationOptions): PropertyDecorator 
       name: 'isCallStartTime',
       validator: {
         validate: (value: unknown) =>
-          (typeof value === 'string' && isISO8601(value, { strict: true })) ||
+          (typeof value === 'string' && isCalendarDateTime(value)) ||
           (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0),
-        defaultMessage: () => '$property must be an ISO-8601 date-time or epoch milliseconds',
+        defaultMessage: () => '$property must be an ISO-8601 date-time with a valid date and an offset, or epoch milliseconds',
       },
     },
     options,

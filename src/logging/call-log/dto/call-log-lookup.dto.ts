@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsBoolean, IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
+import { IsBoolean, IsNotEmpty, IsString, MaxLength } from 'class-validator';
+import { Optional } from '../../../common/dto/field-decorators.js';
 import { queryBoolean } from '../../../common/dto/query-boolean.transform.js';
 
 export const MAX_LOOKUP_SESSIONS = 5;
@@ -17,19 +18,19 @@ export class CallLogLookupQueryDto {
   sessionIds: string;
 
   @ApiPropertyOptional({ description: 'Extension identity when hashedExtensionId is unavailable.' })
-  @IsOptional()
+  @Optional()
   @IsString()
   @MaxLength(64)
   extensionNumber?: string;
 
   @ApiPropertyOptional({ description: 'Hashed RingCentral extension id; preferred extension identity.' })
-  @IsOptional()
+  @Optional()
   @IsString()
   @MaxLength(255)
   hashedExtensionId?: string;
 
   @ApiPropertyOptional({ type: Boolean, default: false, description: "When true, adds the CRM's view of each matched log." })
-  @IsOptional()
+  @Optional()
   @Transform(queryBoolean)
   @IsBoolean()
   requireDetails?: boolean;

@@ -35,3 +35,24 @@ export class CreateCallLogDto extends CallLogContentDto {
   @OptionalString(255, { example: 'Jane Smith' })
   contactName?: string;
 }
+
+/** The example the OpenAPI document shows and "Try it out" sends: a realistic call, nothing filler. */
+export const CREATE_CALL_LOG_EXAMPLE = {
+  logInfo: {
+    id: '4Jq0YdwVhY8uVWgA',
+    sessionId: '987654321',
+    direction: 'Outbound',
+    type: 'Voice',
+    action: 'VoIP Call',
+    result: 'Call connected',
+    from: { phoneNumber: '+16505550199', extensionNumber: '101', name: 'Demo User' },
+    to: { phoneNumber: '+14155550100', name: 'Jane Smith' },
+    startTime: '2026-06-24T02:30:00.000Z',
+    duration: 125,
+  },
+  hashedExtensionId: 'example-hashed-extension-id',
+  contactId: '1',
+  contactType: 'Contact',
+  contactName: 'Jane Smith',
+  note: 'Discussed the renewal; follow up next week.',
+};

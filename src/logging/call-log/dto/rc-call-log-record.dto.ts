@@ -4,16 +4,17 @@ import {
   IsIn,
   IsInt,
   IsNotEmpty,
-  IsOptional,
   IsString,
   MaxLength,
   Min,
 } from 'class-validator';
-import { OptionalNested, OptionalNestedArray, OptionalString } from '../../../common/dto/field-decorators.js';
+import { Optional, OptionalDateTime, OptionalNested, OptionalNestedArray, OptionalString, OptionalUrl } from '../../../common/dto/field-decorators.js';
 import { KeepExtraFields } from '../../../common/keep-extra-fields.js';
 import { IsCallDuration, IsCallStartTime } from './call-log-field.validators.js';
 
 export const CALL_DIRECTIONS = ['Inbound', 'Outbound'] as const;
+export const CALL_TYPES = ['Voice', 'Fax'] as const;
+export const RECORDING_TYPES = ['Automatic', 'OnDemand'] as const;
 export type CallDirection = (typeof CALL_DIRECTIONS)[number];
 
 export const START_TIME_SCHEMA: ApiPropertyOptions = {
@@ -54,16 +55,18 @@ export class RcCallRecordingDto {
   @OptionalString(64)
   id?: string;
 
-  @OptionalString(2048, { format: 'uri' })
+  @OptionalUrl(2048)
   uri?: string;
 
-  @OptionalString(32, { enum: ['Automatic', 'OnDemand'] })
-  type?: string;
+  @ApiPropertyOptional({ enum: RECORDING_TYPES })
+  @Optional()
+  @IsIn(RECORDING_TYPES)
+  type?: (typeof RECORDING_TYPES)[number];
 
-  @OptionalString(2048, { format: 'uri' })
+  @OptionalUrl(2048)
   contentUri?: string;
 
-  @OptionalString(2048, { format: 'uri', example: 'https://example.com/recording/123' })
+  @OptionalUrl(2048, { example: 'https://example.com/recording/123' })
   link?: string;
 }
 
@@ -76,12 +79,12 @@ export class RcCallLogLegDto {
   legType?: string;
 
   @ApiPropertyOptional()
-  @IsOptional()
+  @Optional()
   @IsBoolean()
   master?: boolean;
 
   @ApiPropertyOptional({ enum: CALL_DIRECTIONS })
-  @IsOptional()
+  @Optional()
   @IsIn(CALL_DIRECTIONS)
   direction?: CallDirection;
 
@@ -91,11 +94,11 @@ export class RcCallLogLegDto {
   @OptionalString(64, { example: 'Accepted' })
   result?: string;
 
-  @OptionalString(64, { format: 'date-time' })
+  @OptionalDateTime()
   startTime?: string;
 
   @ApiPropertyOptional({ description: 'Seconds.' })
-  @IsOptional()
+  @Optional()
   @IsInt()
   @Min(0)
   duration?: number;
@@ -125,12 +128,14 @@ export class RcCallLogRecordDto {
   telephonySessionId?: string;
 
   @ApiPropertyOptional({ enum: CALL_DIRECTIONS })
-  @IsOptional()
+  @Optional()
   @IsIn(CALL_DIRECTIONS)
   direction?: CallDirection;
 
-  @OptionalString(32, { enum: ['Voice', 'Fax'] })
-  type?: string;
+  @ApiPropertyOptional({ enum: CALL_TYPES })
+  @Optional()
+  @IsIn(CALL_TYPES)
+  type?: (typeof CALL_TYPES)[number];
 
   @OptionalString(64)
   action?: string;
@@ -142,7 +147,7 @@ export class RcCallLogRecordDto {
   reason?: string;
 
   @ApiPropertyOptional(START_TIME_SCHEMA)
-  @IsOptional()
+  @Optional()
   @IsCallStartTime()
   startTime?: string | number;
 
@@ -154,7 +159,7 @@ export class RcCallLogRecordDto {
     description: "Seconds, or 'pending' while the call is still in progress.",
     example: 125,
   })
-  @IsOptional()
+  @Optional()
   @IsCallDuration()
   duration?: number | 'pending';
 

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsInt, IsNotEmpty, IsOptional, IsString, MaxLength, Min } from 'class-validator';
-import { OptionalNested, OptionalNestedArray, OptionalString } from '../../../common/dto/field-decorators.js';
+import { IsIn, IsInt, IsNotEmpty, IsString, MaxLength, Min } from 'class-validator';
+import { Optional, OptionalNested, OptionalNestedArray, OptionalString, OptionalUrl } from '../../../common/dto/field-decorators.js';
 import { CallLogContentDto } from './call-log-content.dto.js';
 import { IsCallStartTime } from './call-log-field.validators.js';
 import {
@@ -34,11 +34,10 @@ export class UpdateCallLogDto extends CallLogContentDto {
   @OptionalString(255)
   telephonySessionId?: string;
 
-  @OptionalString(2048, { format: 'uri' })
+  @OptionalUrl(2048)
   recordingLink?: string;
 
-  @OptionalString(4096, {
-    format: 'uri',
+  @OptionalUrl(4096, {
     description: 'May embed a RingCentral access token: accepted but never stored, logged or put in a body.',
   })
   recordingDownloadLink?: string;
@@ -47,12 +46,12 @@ export class UpdateCallLogDto extends CallLogContentDto {
   subject?: string;
 
   @ApiPropertyOptional(START_TIME_SCHEMA)
-  @IsOptional()
+  @Optional()
   @IsCallStartTime()
   startTime?: string | number;
 
   @ApiPropertyOptional({ description: 'Completed call duration in seconds.', example: 300 })
-  @IsOptional()
+  @Optional()
   @IsInt()
   @Min(0)
   duration?: number;
@@ -61,7 +60,7 @@ export class UpdateCallLogDto extends CallLogContentDto {
   result?: string;
 
   @ApiPropertyOptional({ enum: CALL_DIRECTIONS })
-  @IsOptional()
+  @Optional()
   @IsIn(CALL_DIRECTIONS)
   direction?: CallDirection;
 
@@ -74,3 +73,10 @@ export class UpdateCallLogDto extends CallLogContentDto {
   @OptionalNestedArray(() => RcCallLogLegDto, { description: 'Replaces the stored legs.' })
   legs?: RcCallLogLegDto[];
 }
+
+export const UPDATE_CALL_LOG_EXAMPLE = {
+  sessionId: '987654321',
+  hashedExtensionId: 'example-hashed-extension-id',
+  note: 'Discussed the renewal; sent the quote.',
+  recordingLink: 'https://media.ringcentral.com/restapi/v1.0/account/~/recording/123/content',
+};

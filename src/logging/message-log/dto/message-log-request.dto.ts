@@ -4,30 +4,57 @@ import {
   ArrayMaxSize,
   IsArray,
   IsIn,
-  IsISO8601,
   IsNotEmpty,
   IsObject,
-  IsOptional,
   IsString,
   MaxLength,
   ValidateBy,
   ValidateNested,
 } from 'class-validator';
-import { OptionalString, OptionalText } from '../../../common/dto/field-decorators.js';
+import {
+  MAX_LIST_LENGTH,
+  Optional,
+  OptionalDateTime,
+  OptionalNested,
+  OptionalNestedArray,
+  OptionalString,
+  OptionalText,
+  OptionalUrl,
+} from '../../../common/dto/field-decorators.js';
 import { KeepExtraFields } from '../../../common/keep-extra-fields.js';
 
 export const MESSAGE_TYPES = ['SMS', 'MMS', 'VoiceMail', 'Fax', 'Pager', 'Text'] as const;
+/** RingCentral's message attachment types. */
+export const ATTACHMENT_TYPES = ['AudioRecording', 'AudioTranscription', 'Text', 'SourceDocument', 'RenderedDocument', 'MmsAttachment'] as const;
 export const MAX_MESSAGES_PER_REQUEST = 1000;
+const MAX_ATTACHMENTS = 50;
 
-/** RingCentral ids arrive as JSON numbers or strings; both are fine, empty is not. */
+/**
+ * RingCentral ids arrive as JSON numbers or strings; both are fine, empty is not. The body
+ * parser turns integers beyond 2^53 into their exact digits, so a number here is exact.
+ */
 const IsRingCentralId = () =>
   ValidateBy({
     name: 'isRingCentralId',
     validator: {
       validate: (value: unknown) =>
         (typeof value === 'string' && value.length > 0 && value.length <= 128) ||
-        (typeof value === 'number' && Number.isFinite(value)),
-      defaultMessage: (args) => `${args?.property} must be a non-empty string or a number`,
+        (typeof value === 'number' && Number.isSafeInteger(value)),
+      defaultMessage: (args) => `${args?.property} must be a non-empty string or an integer`,
+    },
+  });
+
+/** A string of formats, or a list of them: the two shapes the contract allows, bounded. */
+const IsPhoneFormats = () =>
+  ValidateBy({
+    name: 'isPhoneFormats',
+    validator: {
+      validate: (value: unknown) =>
+        (typeof value === 'string' && value.length <= 1024) ||
+        (Array.isArray(value) &&
+          value.length <= 20 &&
+          value.every((item) => typeof item === 'string' && item.length <= 1024)),
+      defaultMessage: (args) => `${args?.property} must be a string or a list of at most 20 strings`,
     },
   });
 
@@ -50,20 +77,22 @@ export class MessagePartyDto {
 @KeepExtraFields()
 export class MessageAttachmentDto {
   @ApiPropertyOptional({ oneOf: [{ type: 'string' }, { type: 'integer', format: 'int64' }] })
-  @IsOptional()
+  @Optional()
   @IsRingCentralId()
   id?: string | number;
 
-  @OptionalString(2048, { description: 'RingCentral resource URI (needs a token to download).' })
+  @OptionalUrl(2048, { description: 'RingCentral resource URI (needs a token to download).' })
   uri?: string;
 
-  @OptionalString(2048, { description: 'View link when RingCentral supplies one.' })
+  @OptionalUrl(2048, { description: 'View link when RingCentral supplies one.' })
   link?: string;
 
-  @OptionalString(2048, { example: 'AudioRecording', description: 'AudioRecording, RenderedDocument, MmsAttachment, Text, ...' })
-  type?: string;
+  @ApiPropertyOptional({ enum: ATTACHMENT_TYPES, example: 'AudioRecording' })
+  @Optional()
+  @IsIn(ATTACHMENT_TYPES)
+  type?: (typeof ATTACHMENT_TYPES)[number];
 
-  @OptionalString(2048, { example: 'image/png' })
+  @OptionalString(255, { example: 'image/png' })
   contentType?: string;
 
   [key: string]: unknown;
@@ -80,41 +109,28 @@ export class RcMessageDto {
   type: (typeof MESSAGE_TYPES)[number];
 
   @ApiPropertyOptional({ enum: ['Inbound', 'Outbound'] })
-  @IsOptional()
+  @Optional()
   @IsIn(['Inbound', 'Outbound'])
   direction?: 'Inbound' | 'Outbound';
 
-  @ApiPropertyOptional({ type: MessagePartyDto })
-  @IsOptional()
-  @ValidateNested()
-  @Type(() => MessagePartyDto)
+  @OptionalNested(() => MessagePartyDto)
   from?: MessagePartyDto;
 
-  @ApiPropertyOptional({ type: [MessagePartyDto] })
-  @IsOptional()
-  @IsArray()
-  @ValidateNested({ each: true })
-  @Type(() => MessagePartyDto)
+  @OptionalNestedArray(() => MessagePartyDto)
   to?: MessagePartyDto[];
 
   @OptionalText({ description: 'Message text.' })
   subject?: string;
 
-  @ApiPropertyOptional({ format: 'date-time', description: 'Decides the digest day; the server time when absent.' })
-  @IsOptional()
-  @IsISO8601()
+  @OptionalDateTime({ description: 'Decides the digest day; the server time when absent.' })
   creationTime?: string;
 
   @ApiPropertyOptional({ oneOf: [{ type: 'string' }, { type: 'integer', format: 'int64' }] })
-  @IsOptional()
+  @Optional()
   @IsRingCentralId()
   conversationId?: string | number;
 
-  @ApiPropertyOptional({ type: [MessageAttachmentDto] })
-  @IsOptional()
-  @IsArray()
-  @ValidateNested({ each: true })
-  @Type(() => MessageAttachmentDto)
+  @OptionalNestedArray(() => MessageAttachmentDto, { maxItems: MAX_ATTACHMENTS })
   attachments?: MessageAttachmentDto[];
 
   [key: string]: unknown;
@@ -122,8 +138,9 @@ export class RcMessageDto {
 
 @KeepExtraFields()
 export class MessageCorrespondentDto {
-  @ApiProperty({ example: '+14155550100' })
+  @ApiProperty({ example: '+14155550100', maxLength: 64 })
   @IsString()
+  @MaxLength(64)
   phoneNumber: string;
 
   @OptionalString(2048)
@@ -133,9 +150,10 @@ export class MessageCorrespondentDto {
   type?: string;
 
   @ApiPropertyOptional()
-  @IsOptional()
+  @Optional()
   @Transform(numberToString)
   @IsString()
+  @MaxLength(255)
   id?: string;
 
   [key: string]: unknown;
@@ -156,7 +174,7 @@ export class ThreadPartyDto {
 @KeepExtraFields()
 export class SharedSmsNoteDto {
   @ApiPropertyOptional({ oneOf: [{ type: 'string' }, { type: 'integer' }] })
-  @IsOptional()
+  @Optional()
   @IsRingCentralId()
   id?: string | number;
 
@@ -165,15 +183,10 @@ export class SharedSmsNoteDto {
   @MaxLength(10_000)
   text: string;
 
-  @ApiPropertyOptional({ format: 'date-time' })
-  @IsOptional()
-  @IsISO8601()
+  @OptionalDateTime()
   creationTime?: string;
 
-  @ApiPropertyOptional({ type: ThreadPartyDto })
-  @IsOptional()
-  @ValidateNested()
-  @Type(() => ThreadPartyDto)
+  @OptionalNested(() => ThreadPartyDto)
   author?: ThreadPartyDto;
 
   [key: string]: unknown;
@@ -182,47 +195,40 @@ export class SharedSmsNoteDto {
 @KeepExtraFields()
 export class MessageConversationLogDto {
   @ApiPropertyOptional({ oneOf: [{ type: 'string' }, { type: 'integer', format: 'int64' }] })
-  @IsOptional()
+  @Optional()
   @IsRingCentralId()
   conversationId?: string | number;
 
   @ApiPropertyOptional({ description: 'Shared SMS: the client-generated thread id that keys its one activity.' })
-  @IsOptional()
+  @Optional()
   @IsString()
   @IsNotEmpty()
   @MaxLength(200)
   conversationLogId?: string;
 
-  @ApiProperty({ type: [RcMessageDto] })
+  @ApiProperty({ type: [RcMessageDto], maxItems: MAX_MESSAGES_PER_REQUEST })
   @IsArray()
   @ArrayMaxSize(MAX_MESSAGES_PER_REQUEST)
+  @IsObject({ each: true })
   @ValidateNested({ each: true })
   @Type(() => RcMessageDto)
   messages: RcMessageDto[];
 
-  @ApiProperty({ type: [MessageCorrespondentDto], description: 'More than one makes a group SMS.' })
+  @ApiProperty({ type: [MessageCorrespondentDto], maxItems: MAX_LIST_LENGTH, description: 'More than one makes a group SMS.' })
   @IsArray()
+  @ArrayMaxSize(MAX_LIST_LENGTH)
+  @IsObject({ each: true })
   @ValidateNested({ each: true })
   @Type(() => MessageCorrespondentDto)
   correspondents: MessageCorrespondentDto[];
 
-  @ApiPropertyOptional({ type: ThreadPartyDto, description: 'Present for shared SMS threads.' })
-  @IsOptional()
-  @ValidateNested()
-  @Type(() => ThreadPartyDto)
+  @OptionalNested(() => ThreadPartyDto, { description: 'Present for shared SMS threads.' })
   owner?: ThreadPartyDto;
 
-  @ApiPropertyOptional({ type: ThreadPartyDto })
-  @IsOptional()
-  @ValidateNested()
-  @Type(() => ThreadPartyDto)
+  @OptionalNested(() => ThreadPartyDto)
   assignee?: ThreadPartyDto;
 
-  @ApiPropertyOptional({ type: [SharedSmsNoteDto], description: 'Shared SMS: internal notes on the thread.' })
-  @IsOptional()
-  @IsArray()
-  @ValidateNested({ each: true })
-  @Type(() => SharedSmsNoteDto)
+  @OptionalNestedArray(() => SharedSmsNoteDto, { maxItems: MAX_MESSAGES_PER_REQUEST, description: 'Shared SMS: internal notes on the thread.' })
   notes?: SharedSmsNoteDto[];
 
   @ApiPropertyOptional({
@@ -230,8 +236,9 @@ export class MessageConversationLogDto {
     writeOnly: true,
     description: 'RingCentral token for fax/MMS download links. Passed to the connector only; never stored or logged.',
   })
-  @IsOptional()
+  @Optional()
   @IsString()
+  @MaxLength(4096)
   rcAccessToken?: string;
 
   [key: string]: unknown;
@@ -262,11 +269,34 @@ export class MessageLogRequestDto {
     additionalProperties: true,
     description: "Values of the manifest's page.messageLog.additionalFields.",
   })
-  @IsOptional()
+  @Optional()
   @IsObject()
   additionalSubmission?: Record<string, unknown>;
 
-  @ApiPropertyOptional({ oneOf: [{ type: 'array', items: { type: 'string' } }, { type: 'string' }] })
-  @IsOptional()
+  @ApiPropertyOptional({ oneOf: [{ type: 'array', items: { type: 'string' }, maxItems: 20 }, { type: 'string', maxLength: 1024 }] })
+  @Optional()
+  @IsPhoneFormats()
   overridingFormat?: string | string[];
 }
+
+export const MESSAGE_LOG_EXAMPLE = {
+  contactId: '1',
+  contactName: 'Jane Smith',
+  contactType: 'Contact',
+  logInfo: {
+    conversationId: '5578984350117917661',
+    correspondents: [{ phoneNumber: '+14155550100', name: 'Jane Smith' }],
+    messages: [
+      {
+        id: '1724099032020',
+        type: 'SMS',
+        direction: 'Inbound',
+        subject: 'Can we talk later today?',
+        from: { phoneNumber: '+14155550100', name: 'Jane Smith' },
+        to: [{ phoneNumber: '+16505550199', extensionNumber: '101' }],
+        creationTime: '2026-06-24T03:15:00.000Z',
+        conversationId: '5578984350117917661',
+      },
+    ],
+  },
+};
