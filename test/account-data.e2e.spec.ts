@@ -79,8 +79,10 @@ describe('GET /accountData (e2e, fake Pipedrive)', () => {
     expect(unknown.body.fields).toEqual(['keys']);
     expect(unknown.body.message).toMatch(/"pipelines".*offers activityTypes/);
     const local = await t.login('local', 'demo');
-    const none = await t.http.get('/accountData?keys=activityTypes').set('Authorization', `Bearer ${local}`).expect(400);
-    expect(none.body.message).toMatch(/offers none/);
+    const other = await t.http.get('/accountData?keys=activityTypes').set('Authorization', `Bearer ${local}`).expect(400);
+    expect(other.body.message).toMatch(/offers contactTypes/);
+    const types = await t.http.get('/accountData?keys=contactTypes').set('Authorization', `Bearer ${local}`).expect(200);
+    expect(types.body.data).toEqual({ contactTypes: ['Contact', 'Lead'] });
     await t.http.get('/accountData').set('Authorization', `Bearer ${alice}`).expect(400);
   });
 });

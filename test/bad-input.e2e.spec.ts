@@ -20,7 +20,7 @@ type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 type JsonObject = { [key: string]: Json };
 
 interface Route {
-  method: 'get' | 'post' | 'patch';
+  method: 'get' | 'post' | 'patch' | 'put';
   path: string;
   /** A request the server accepts; mutations start from it. */
   body?: () => JsonObject;
@@ -148,8 +148,14 @@ const ROUTES: Route[] = [
   { method: 'get', path: '/user/preloadSettings', rcToken: true, query: () => ({}) },
   { method: 'get', path: '/admin/settings', session: true, rcToken: true, query: () => ({}) },
   { method: 'post', path: '/admin/settings', rcToken: true, body: () => ({ adminSettings: { userSettings: { theme: { value: 'light' } } } }), freeForm: ['adminSettings'] },
-  { method: 'get', path: '/crmManifest', query: () => ({ platformName: 'pipedrive' }), reportedAs: { platformName: 'platform' } },
+  { method: 'get', path: '/crmManifest', query: () => ({ platformName: 'pipedrive' }) },
   { method: 'get', path: '/isAlive' },
+  { method: 'get', path: '/custom/contact/search', session: true, query: () => ({ name: 'Jane' }) },
+  { method: 'get', path: '/accountData', session: true, query: () => ({ keys: 'activityTypes', forceRefresh: 'false' }) },
+  { method: 'post', path: '/callLog/cacheNote', session: true, body: () => ({ sessionId: PATCHED_SESSION, note: 'Typed during the call' }) },
+  { method: 'put', path: '/callDisposition', session: true, body: () => ({ sessionId: PATCHED_SESSION, hashedExtensionId: 'hashed-ext-101', dispositions: { deals: '1' } }), freeForm: ['dispositions'] },
+  { method: 'get', path: '/calldown', session: true, query: () => ({ status: 'called' }) },
+  { method: 'post', path: '/calldown', session: true, body: () => ({ contactId: '1', contactName: 'Jane Smith', phoneNumber: '+14155550100', note: 'Call back', scheduledAt: '2026-12-03T09:00:00.000Z' }) },
 ];
 
 // ---- mutations of JSON bodies -------------------------------------------------------

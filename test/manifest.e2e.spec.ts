@@ -179,7 +179,8 @@ describe('manifest routes (e2e)', () => {
           updateMessageLog: true,
           getLogFormatType: true,
           listAppointments: false,
-          upsertCallDisposition: false,
+          upsertCallDisposition: true,
+          findContactWithName: true,
           getUserList: false,
           cacheCallNote: true,
         });

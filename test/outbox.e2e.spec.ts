@@ -159,7 +159,7 @@ describe('the outbox: CRM writes survive outages, lost answers and crashes (e2e)
       from: JANE,
       creationTime: '2026-06-24T09:00:00.000Z',
       conversationId: 555100,
-      attachments: [{ type: 'RenderedDocument', uri: 'https://media.example/fax/9', link: 'https://app.example/fax/9' }],
+      attachments: [{ type: 'RenderedDocument', uri: 'https://media.ringcentral.com/restapi/v1.0/account/~/extension/~/message-store/9/content/9', link: 'https://app.example/fax/9' }],
     };
     await post({ ...messageLog([fax]), logInfo: { ...messageLog([fax]).logInfo, rcAccessToken: secret } }).expect(200);
     // The request's own attempt had the download link with the token.

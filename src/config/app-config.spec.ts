@@ -51,11 +51,11 @@ describe('loadAppConfig', () => {
   });
 
   it('refuses an outbox lease a slow CRM request could outlast', () => {
-    expect(loadAppConfig({}).OUTBOX_LEASE_MS).toBeGreaterThanOrEqual(loadAppConfig({}).minimumOutboxLeaseMs);
+    expect(loadAppConfig({ NODE_ENV: 'test' }).OUTBOX_LEASE_MS).toBeGreaterThanOrEqual(loadAppConfig({ NODE_ENV: 'test' }).minimumOutboxLeaseMs);
     // 2 × (15 s × 4 attempts + 30 s × 3 retries) = 300 s.
-    expect(() => loadAppConfig({ OUTBOX_LEASE_MS: '299999' })).toThrow(/OUTBOX_LEASE_MS must be at least 300000/);
-    expect(loadAppConfig({ OUTBOX_LEASE_MS: '300000' }).OUTBOX_LEASE_MS).toBe(300_000);
-    expect(loadAppConfig({ OUTBOX_LEASE_MS: '10000', CRM_HTTP_TIMEOUT_MS: '1000', CRM_HTTP_MAX_RETRIES: '0' }).OUTBOX_LEASE_MS).toBe(10_000);
+    expect(() => loadAppConfig({ NODE_ENV: 'test', OUTBOX_LEASE_MS: '299999' })).toThrow(/OUTBOX_LEASE_MS must be at least 300000/);
+    expect(loadAppConfig({ NODE_ENV: 'test', OUTBOX_LEASE_MS: '300000' }).OUTBOX_LEASE_MS).toBe(300_000);
+    expect(loadAppConfig({ NODE_ENV: 'test', OUTBOX_LEASE_MS: '10000', CRM_HTTP_TIMEOUT_MS: '1000', CRM_HTTP_MAX_RETRIES: '0' }).OUTBOX_LEASE_MS).toBe(10_000);
   });
 
   it('refuses production without a server secret', () => {

@@ -2,18 +2,18 @@ import { loadAppConfig } from './app-config.js';
 
 describe('PUBLIC_BASE_URL', () => {
   it('defaults to localhost on the configured port', () => {
-    expect(loadAppConfig({}).publicBaseUrl).toBe('http://localhost:6066');
-    expect(loadAppConfig({ PORT: '7070' }).publicBaseUrl).toBe('http://localhost:7070');
+    expect(loadAppConfig({ NODE_ENV: 'test' }).publicBaseUrl).toBe('http://localhost:6066');
+    expect(loadAppConfig({ NODE_ENV: 'test', PORT: '7070' }).publicBaseUrl).toBe('http://localhost:7070');
   });
 
   it('drops trailing slashes and keeps a path prefix', () => {
-    expect(loadAppConfig({ PUBLIC_BASE_URL: 'https://connector.example.com/' }).publicBaseUrl).toBe(
+    expect(loadAppConfig({ NODE_ENV: 'test', PUBLIC_BASE_URL: 'https://connector.example.com/' }).publicBaseUrl).toBe(
       'https://connector.example.com',
     );
-    expect(loadAppConfig({ PUBLIC_BASE_URL: 'https://proxy.example.com/app-connect//' }).publicBaseUrl).toBe(
+    expect(loadAppConfig({ NODE_ENV: 'test', PUBLIC_BASE_URL: 'https://proxy.example.com/app-connect//' }).publicBaseUrl).toBe(
       'https://proxy.example.com/app-connect',
     );
-    expect(loadAppConfig({ PUBLIC_BASE_URL: 'http://10.0.0.5:6066' }).publicBaseUrl).toBe('http://10.0.0.5:6066');
+    expect(loadAppConfig({ NODE_ENV: 'test', PUBLIC_BASE_URL: 'http://10.0.0.5:6066' }).publicBaseUrl).toBe('http://10.0.0.5:6066');
   });
 
   it.each([
@@ -23,6 +23,6 @@ describe('PUBLIC_BASE_URL', () => {
     ['a fragment', 'https://connector.example.com/#top'],
     ['not a URL', 'not a url'],
   ])('refuses %s, naming the variable', (_case, value) => {
-    expect(() => loadAppConfig({ PUBLIC_BASE_URL: value })).toThrow(/PUBLIC_BASE_URL must be an http\(s\) URL/);
+    expect(() => loadAppConfig({ NODE_ENV: 'test', PUBLIC_BASE_URL: value })).toThrow(/PUBLIC_BASE_URL must be an http\(s\) URL/);
   });
 });

@@ -54,7 +54,7 @@ export class ManifestController {
       'connector has it. The extension shows or hides features by them.',
     operationId: 'getImplementedInterfaces',
   })
-  @ApiQuery({ name: 'platform', required: true, description: 'Platform key, e.g. pipedrive.' })
+  @ApiQuery({ name: 'platform', required: true, description: 'Platform key, e.g. pipedrive.', example: 'local' })
   @ApiOkResponse({
     description: 'Interface name -> implemented.',
     schema: { type: 'object', additionalProperties: { type: 'boolean' }, example: { findContact: true, getUserList: false } },

@@ -50,7 +50,7 @@ export class ManifestService {
     } catch (error) {
       // The registry names `platform`; here the client sent it under another name.
       if (error instanceof AppException && field !== 'platform') {
-        throw new AppException(error.code, error.message, { ...error.details, fields: [field] });
+        throw new AppException(error.code, `${field}: ${error.message}`, { ...error.details, fields: [field] });
       }
       throw error;
     }

@@ -5,7 +5,7 @@ import { queryBoolean } from '../../common/dto/query-boolean.transform.js';
 import { ReturnMessageDto } from '../../common/dto/return-message.dto.js';
 
 export class AccountDataQueryDto {
-  @ApiProperty({ description: 'Comma-separated data keys the connector offers (Pipedrive: activityTypes).', example: 'activityTypes' })
+  @ApiProperty({ description: 'Comma-separated data keys the connector offers (local: contactTypes; Pipedrive: activityTypes).', example: 'contactTypes' })
   @IsString()
   @IsNotEmpty()
   @MaxLength(1024)

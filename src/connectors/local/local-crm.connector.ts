@@ -75,6 +75,11 @@ export class LocalCrmConnector implements CrmConnector {
     };
   }
 
+  /** The record types of the local CRM's contacts, e.g. for a form that picks one. */
+  readonly accountData = {
+    contactTypes: { ttlSeconds: 24 * 60 * 60, load: async () => this.manifest.contactTypes ?? [] },
+  };
+
   getAuthHeader(credentials: CrmCredentials): string {
     return `${AUTH_PREFIX}${credentials.apiKey ?? ''}`;
   }
