@@ -94,6 +94,8 @@ export class FakeClioServer {
   pageSize = MAX_LIMIT;
   /** Requests allowed per token in one window (Clio: 50 a minute at peak). */
   rateLimit = { limit: 1000, windowMs: 60_000 };
+  /** How many 429s the window limiter has answered since the last reset. */
+  rateLimitedAnswers = 0;
 
   private readonly windows = new Map<string, { startedAt: number; used: number }>();
   private readonly failures: FakeFailure[] = [];
@@ -190,6 +192,7 @@ export class FakeClioServer {
     this.failures.length = 0;
     this.slowdowns.length = 0;
     this.windows.clear();
+    this.rateLimitedAnswers = 0;
   }
 
   // ---- HTTP -------------------------------------------------------------------
@@ -216,6 +219,7 @@ export class FakeClioServer {
 
     const limitHeaders = this.countAgainstWindow(recorded.headers.authorization ?? 'anonymous');
     if (limitHeaders.exceeded) {
+      this.rateLimitedAnswers++;
       return send(res, 429, { message: 'Too Many Requests' }, limitHeaders.headers);
     }
     try {
