@@ -9,6 +9,8 @@ const REDIRECT_URI = 'https://app.example.com/clio/oauth';
 const COMMUNICATIONS = /^\/api\/v4\/communications\.json$/;
 const COMMUNICATION = /^\/api\/v4\/communications\/\d+\.json$/;
 const TOKEN = /^\/oauth\/token$/;
+const ACTIVITIES = /^\/api\/v4\/activities\.json$/;
+const ACTIVITY = /^\/api\/v4\/activities\/\d+\.json$/;
 
 const newSessionId = () => `s-${randomUUID()}`;
 
@@ -140,7 +142,13 @@ describe('Clio connector through our routes (e2e, fake Clio)', () => {
         logFormat: 'text/plain',
         contactTypes: ['Person', 'Company'],
         page: {
-          callLog: { additionalFields: [{ const: 'matters', type: 'selection', contactDependent: true }] },
+          callLog: {
+            additionalFields: [
+              { const: 'matters', type: 'selection', contactDependent: true },
+              { const: 'logTimeEntry', type: 'checkbox', defaultValue: true },
+              { const: 'nonBillable', type: 'checkbox', defaultValue: false },
+            ],
+          },
           messageLog: { additionalFields: [{ const: 'matters', type: 'selection', contactDependent: true }] },
         },
       });
@@ -308,6 +316,81 @@ describe('Clio connector through our routes (e2e, fake Clio)', () => {
       expect(fake.requestsTo('POST', COMMUNICATIONS)).toHaveLength(0);
       expect(communication.body).toContain('Client accepts; draft the agreement.');
       expect(communication.matter).toMatchObject({ id: estate.id });
+    });
+
+    it('adds a time entry for the call, dated on the user day, and keeps it in step with updates', async () => {
+      const sessionId = newSessionId();
+      // 23:30 UTC is 01:30 the next day in Berlin, the user's zone.
+      const created = await t.http
+        .post('/callLog')
+        .set(auth())
+        .send(
+          callBody(sessionId, jane, {
+            logInfo: { ...callBody(sessionId, jane).logInfo, startTime: '2026-06-24T23:30:00.000Z' },
+            additionalSubmission: { matters: String(divorce.id), nonBillable: true },
+          }),
+        )
+        .expect(200);
+      expect(created.body).toMatchObject({ successful: true, returnMessage: { messageType: 'success' } });
+      const [post, ...more] = fake.requestsTo('POST', ACTIVITIES);
+      expect(more).toHaveLength(0);
+      expect(post.body).toMatchObject({
+        data: {
+          type: 'TimeEntry',
+          quantity: 125,
+          date: '2026-06-25',
+          non_billable: true,
+          communication: { id: Number(created.body.logId) },
+          matter: { id: divorce.id },
+        },
+      });
+      const entry = [...fake.timeEntries.values()].find((e) => e.communication?.id === Number(created.body.logId))!;
+      expect(entry.note).toBe(fake.communications.get(Number(created.body.logId))!.body);
+
+      fake.reset();
+      await t.http.patch('/callLog').set(auth()).send({ sessionId, hashedExtensionId: 'hashed-ext-101', duration: 610 }).expect(200);
+      expect(fake.requestsTo('GET', ACTIVITIES)[0].query).toMatchObject({ communication_id: created.body.logId, type: 'TimeEntry' });
+      expect(fake.requestsTo('PATCH', ACTIVITY)).toHaveLength(1);
+      expect(fake.requestsTo('POST', ACTIVITIES)).toHaveLength(0);
+      expect(entry.quantity).toBe(610);
+    });
+
+    it('makes no time entry when unticked, and none for a call still in progress until it has a duration', async () => {
+      const unticked = await t.http
+        .post('/callLog')
+        .set(auth())
+        .send(callBody(newSessionId(), jane, { additionalSubmission: { logTimeEntry: false } }))
+        .expect(200);
+      expect(unticked.body.successful).toBe(true);
+      expect(fake.requestsTo('POST', ACTIVITIES)).toHaveLength(0);
+
+      const sessionId = newSessionId();
+      const pending = callBody(sessionId, jane);
+      (pending.logInfo as Record<string, unknown>).duration = 'pending';
+      await t.http.post('/callLog').set(auth()).send(pending).expect(200);
+      expect(fake.requestsTo('POST', ACTIVITIES)).toHaveLength(0);
+      await t.http.patch('/callLog').set(auth()).send({ sessionId, hashedExtensionId: 'hashed-ext-101', duration: 42 }).expect(200);
+      const [late] = fake.requestsTo('POST', ACTIVITIES);
+      expect(late.body).toMatchObject({ data: { type: 'TimeEntry', quantity: 42, non_billable: false } });
+    });
+
+    it('keeps the logged call when Clio refuses its time entry, and says so', async () => {
+      fake.failNext({
+        status: 422,
+        method: 'POST',
+        path: ACTIVITIES,
+        body: { error: { type: 'UnprocessableEntityError', message: 'Activity description is locked for this matter' } },
+      });
+      const sessionId = newSessionId();
+      const response = await t.http.post('/callLog').set(auth()).send(callBody(sessionId, jane)).expect(200);
+      expect(response.body).toMatchObject({
+        successful: true,
+        logId: expect.any(String),
+        returnMessage: { messageType: 'warning', message: expect.stringContaining('Activity description is locked') },
+      });
+      expect(fake.communications.has(Number(response.body.logId))).toBe(true);
+      const lookup = await t.http.get(`/callLog?sessionIds=${sessionId}&hashedExtensionId=hashed-ext-101`).set(auth()).expect(200);
+      expect(lookup.body.logs[0]).toMatchObject({ matched: true, logId: response.body.logId });
     });
 
     it('files an inbound call as the contact calling the user, without a matter when none is chosen', async () => {

@@ -52,6 +52,17 @@ export interface FakeClioCommunication {
   external_properties: { id: number; name: string; value: string }[];
 }
 
+export interface FakeClioTimeEntry {
+  id: number;
+  type: 'TimeEntry';
+  date: string;
+  quantity: number;
+  note?: string;
+  non_billable: boolean;
+  communication: { id: number } | null;
+  matter: { id: number; display_number: string } | null;
+}
+
 /** A canned failure answered instead of the real route, optionally only for matching requests. */
 export interface FakeFailure {
   status: number;
@@ -83,6 +94,7 @@ export class FakeClioServer {
   /** contact id -> matter ids it is related to (not as the client). */
   readonly relationships: { id: number; contact_id: number; matter_id: number }[] = [];
   readonly communications = new Map<number, FakeClioCommunication>();
+  readonly timeEntries = new Map<number, FakeClioTimeEntry>();
   /** OAuth access token -> user id; remove one to make it "expired". */
   readonly accessTokens = new Map<string, number>();
   readonly refreshTokens = new Map<string, number>();
@@ -325,7 +337,58 @@ export class FakeClioServer {
       if (r.method === 'GET') return one(communication, 'Communication');
       if (r.method === 'PATCH') return this.updateCommunication(r, communication);
     }
+
+    if (r.method === 'POST' && r.path === '/api/v4/activities.json') return this.createTimeEntry(r);
+    if (r.method === 'GET' && r.path === '/api/v4/activities.json') {
+      const communicationId = r.query.communication_id ? Number(r.query.communication_id) : undefined;
+      const found = [...this.timeEntries.values()].filter(
+        (e) => (!r.query.type || e.type === r.query.type) && (communicationId === undefined || e.communication?.id === communicationId),
+      );
+      return this.page(r, found);
+    }
+    if (r.method === 'PATCH' && (match = r.path.match(/^\/api\/v4\/activities\/(\d+)\.json$/))) {
+      const entry = this.timeEntries.get(Number(match[1]));
+      if (!entry) return [404, { error: { type: 'NotFoundError', message: 'Activity not found' } }];
+      const input = (r.body as { data?: Record<string, unknown> } | undefined)?.data ?? {};
+      const invalid = timeEntryProblem(input, false);
+      if (invalid) return unprocessable(invalid);
+      if ('matter' in input) {
+        const matter = this.matterOf(input.matter);
+        if (matter === 'missing') return unprocessable('Matter does not exist');
+        entry.matter = matter;
+      }
+      for (const field of ['date', 'quantity', 'note', 'non_billable'] as const) {
+        if (field in input) (entry as unknown as Record<string, unknown>)[field] = input[field];
+      }
+      return [200, { data: pick(entry, r.query.fields) }];
+    }
     return [404, { error: { type: 'NotFoundError', message: `Unknown route ${r.method} ${r.path}` } }];
+  }
+
+  private createTimeEntry(r: RecordedRequest): Answer {
+    const input = (r.body as { data?: Record<string, unknown> } | undefined)?.data;
+    if (!input) return [400, { error: { type: 'BadRequestError', message: 'data is missing' } }];
+    if (input.type !== 'TimeEntry' && input.type !== 'ExpenseEntry') return unprocessable('Type must be TimeEntry or ExpenseEntry');
+    const invalid = timeEntryProblem(input, true);
+    if (invalid) return unprocessable(invalid);
+    const matter = this.matterOf(input.matter);
+    if (matter === 'missing') return unprocessable('Matter does not exist');
+    const communicationId = (input.communication as { id?: unknown } | undefined)?.id;
+    if (communicationId !== undefined && !this.communications.has(Number(communicationId))) {
+      return unprocessable('Communication does not exist');
+    }
+    const entry: FakeClioTimeEntry = {
+      id: this.id(),
+      type: 'TimeEntry',
+      date: (input.date as string | undefined) ?? new Date().toISOString().slice(0, 10),
+      quantity: input.quantity as number,
+      note: input.note as string | undefined,
+      non_billable: input.non_billable === true,
+      communication: communicationId !== undefined ? { id: Number(communicationId) } : null,
+      matter,
+    };
+    this.timeEntries.set(entry.id, entry);
+    return [201, { data: pick(entry, r.query.fields) }];
   }
 
   /** One page of a list; the next link carries the query and an offset token, as Clio's does. */
@@ -493,6 +556,18 @@ export class FakeClioServer {
   private id(): number {
     return this.nextId++;
   }
+}
+
+/** Clio's checks on a time entry: seconds as a non-negative number, an ISO date, a boolean flag. */
+function timeEntryProblem(input: Record<string, unknown>, creating: boolean): string | undefined {
+  if ((creating || 'quantity' in input) && (typeof input.quantity !== 'number' || input.quantity < 0)) {
+    return 'Quantity must be a number of seconds';
+  }
+  if ('date' in input && (typeof input.date !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(input.date))) {
+    return 'Date must be an ISO-8601 date';
+  }
+  if ('non_billable' in input && typeof input.non_billable !== 'boolean') return 'Non billable must be true or false';
+  return undefined;
 }
 
 function unprocessable(message: string): Answer {

@@ -4,6 +4,7 @@ import { AppConfig } from '../../config/app-config.js';
 import { CrmHttpClientFactory } from '../http/crm-http-client.factory.js';
 import type { CrmHttpClient, CrmRequestAuth, CrmResponse } from '../http/crm-http.client.js';
 import type {
+  ClioActivity,
   ClioCommunication,
   ClioCommunicationInput,
   ClioContact,
@@ -11,6 +12,7 @@ import type {
   ClioEnvelope,
   ClioMatter,
   ClioRelationship,
+  ClioTimeEntryInput,
   ClioTokenResponse,
   ClioUser,
 } from './clio.types.js';
@@ -145,6 +147,32 @@ export class ClioApiClient {
       contact_id: contactId,
       created_since: createdSince,
       fields: 'id,created_at,external_properties{name,value}',
+    });
+  }
+
+  async createTimeEntry(call: ClioCall, entry: ClioTimeEntryInput): Promise<ClioActivity> {
+    return this.data<ClioActivity>(call, 'POST', '/api/v4/activities.json', {
+      params: { fields: 'id,type,quantity' },
+      data: { data: { type: 'TimeEntry', ...entry } },
+    });
+  }
+
+  /** Replaces the given fields, so repeating it is harmless. */
+  async updateTimeEntry(call: ClioCall, id: number, patch: ClioTimeEntryInput): Promise<ClioActivity> {
+    return (
+      await this.send<ClioActivity>(call, 'PATCH', `/api/v4/activities/${encodeURIComponent(String(id))}.json`, {
+        params: { fields: 'id,type,quantity' },
+        data: { data: patch },
+        idempotent: true,
+      })
+    ).data.data;
+  }
+
+  async timeEntriesOfCommunication(call: ClioCall, communicationId: number | string): Promise<ClioActivity[]> {
+    return this.list<ClioActivity>(call, '/api/v4/activities.json', {
+      communication_id: communicationId,
+      type: 'TimeEntry',
+      fields: 'id,type,quantity',
     });
   }
 

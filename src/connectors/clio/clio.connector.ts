@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { AppErrorCode, AppException } from '../../common/app.exception.js';
-import { danger, success } from '../../common/return-message.js';
+import { danger, success, warning } from '../../common/return-message.js';
 import { Connector } from '../connector.decorator.js';
 import type {
   ConnectorCallContext,
@@ -22,6 +22,7 @@ import {
   type ClioCall,
 } from './clio-api.client.js';
 import {
+  callTimeEntry,
   chosenMatter,
   communicationParties,
   CONTACT_TYPES,
@@ -29,9 +30,12 @@ import {
   IDEMPOTENCY_PROPERTY,
   MATTERS_FIELD,
   newContactInput,
+  NON_BILLABLE_FIELD,
   numericId,
   phoneMatches,
   phoneSearchTerms,
+  ticked,
+  TIME_ENTRY_FIELD,
   toContactInfo,
   toIsoInstant,
 } from './clio.mapping.js';
@@ -45,6 +49,11 @@ const MAX_MATCHED_CONTACTS = 10;
 const LOOKUP_CLOCK_SKEW_MS = 5 * 60_000;
 
 const matterField = { const: MATTERS_FIELD, title: 'Matter', type: 'selection' as const, contactDependent: true };
+const callFields = [
+  matterField,
+  { const: TIME_ENTRY_FIELD, title: 'Log a time entry', type: 'checkbox' as const, defaultValue: true },
+  { const: NON_BILLABLE_FIELD, title: 'Non-billable', type: 'checkbox' as const, defaultValue: false },
+];
 
 /**
  * Page URL templates for the manifest ({hostname} is the user's regional host). Kept here
@@ -77,7 +86,7 @@ export class ClioConnector implements CrmConnector {
     logFormat: 'text/plain',
     contactTypes: [...CONTACT_TYPES],
     page: {
-      callLog: { additionalFields: [matterField] },
+      callLog: { additionalFields: callFields },
       messageLog: { additionalFields: [matterField] },
     },
   };
@@ -189,9 +198,13 @@ export class ClioConnector implements CrmConnector {
     };
   }
 
+  /** A phone communication, and a time entry for its duration unless the user unticked it. */
   async createCallLog(params: Params<'createCallLog'>) {
-    return this.createCommunication(
+    // One call object for both writes, so a refresh during the first serves the second.
+    const call = this.call(params);
+    const result = await this.createCommunication(
       params,
+      call,
       params.callLog.direction,
       {
         subject: params.subject,
@@ -200,17 +213,49 @@ export class ClioConnector implements CrmConnector {
       },
       'Call logged to Clio.',
     );
+    if (!ticked(params.additionalSubmission, TIME_ENTRY_FIELD, true)) return result;
+    const entry = callTimeEntry({
+      duration: params.callLog.duration,
+      startTime: params.callLog.startTime,
+      timezone: params.user.timezone,
+      note: params.composedLogDetails,
+      additionalSubmission: params.additionalSubmission,
+    });
+    if (!entry) return result;
+    try {
+      await this.api.createTimeEntry(call, { ...entry, communication: { id: Number(result.logId) } });
+      return result;
+    } catch (error) {
+      // The communication exists: the call is logged, only its time entry is missing.
+      if (!(error instanceof AppException)) throw error;
+      return { ...result, returnMessage: warning(`Call logged to Clio, but Clio refused its time entry: ${error.message}`) };
+    }
   }
 
   async updateCallLog(params: Params<'updateCallLog'>) {
+    const call = this.call(params);
     const matter = chosenMatter(params.additionalSubmission);
     const receivedAt = toIsoInstant(params.startTime);
-    await this.api.updateCommunication(this.call(params), params.existingCallLog.thirdPartyLogId, {
+    const communicationId = params.existingCallLog.thirdPartyLogId;
+    await this.api.updateCommunication(call, communicationId, {
       subject: params.subject,
       body: params.composedLogDetails,
       ...(receivedAt ? { received_at: receivedAt } : {}),
       ...(matter ? { matter } : {}),
     });
+    const entry = callTimeEntry({
+      duration: params.duration ?? params.callLog.duration,
+      startTime: params.startTime ?? params.callLog.startTime,
+      timezone: params.user.timezone,
+      note: params.composedLogDetails,
+      additionalSubmission: params.additionalSubmission,
+    });
+    if (entry && ticked(params.additionalSubmission, TIME_ENTRY_FIELD, true)) {
+      // The time entry follows the call: its first duration, or a corrected one.
+      const [existing] = await this.api.timeEntriesOfCommunication(call, communicationId);
+      if (existing) await this.api.updateTimeEntry(call, existing.id, entry);
+      else await this.api.createTimeEntry(call, { ...entry, communication: { id: Number(communicationId) } });
+    }
     return { updatedNote: params.note ?? '', returnMessage: success('Call log updated in Clio.') };
   }
 
@@ -242,6 +287,7 @@ export class ClioConnector implements CrmConnector {
     const first = params.messages[0] ?? params.message;
     return this.createCommunication(
       params,
+      this.call(params),
       // A conversation is filed as the contact writing to the user, whoever wrote first.
       'Inbound',
       {
@@ -289,6 +335,7 @@ export class ClioConnector implements CrmConnector {
   /** A phone communication between the user and the contact, on the chosen matter, carrying our key. */
   private async createCommunication(
     params: ConnectorCallContext & { contactInfo: ContactInfo; additionalSubmission?: Record<string, unknown> },
+    call: ClioCall,
     direction: string | undefined,
     fields: ClioCommunicationInput,
     message: string,
@@ -297,7 +344,7 @@ export class ClioConnector implements CrmConnector {
     if (!userId) throw AppException.crmRequestFailed(CLIO_PLATFORM, 'The stored Clio user id is not a Clio id. Please log in again.');
     const matter = chosenMatter(params.additionalSubmission);
     const key = idempotencyKeyOf(params);
-    const response = await this.api.createCommunication(this.call(params), {
+    const response = await this.api.createCommunication(call, {
       type: 'PhoneCommunication',
       ...fields,
       ...communicationParties(direction, userId, this.contactId(params.contactInfo)),

@@ -1,6 +1,15 @@
 import type { PhoneNumberForms } from '../crm-connector.interface.js';
 import { clioRegionalHost } from './clio-api.client.js';
-import { chosenMatter, communicationParties, matterChoices, newContactInput, phoneMatches, phoneSearchTerms } from './clio.mapping.js';
+import {
+  callTimeEntry,
+  chosenMatter,
+  communicationParties,
+  matterChoices,
+  newContactInput,
+  phoneMatches,
+  phoneSearchTerms,
+  ticked,
+} from './clio.mapping.js';
 import type { ClioContact } from './clio.types.js';
 
 const forms: PhoneNumberForms = {
@@ -70,5 +79,28 @@ describe('Clio mapping', () => {
     expect(clioRegionalHost('app.clio.com.evil.example')).toBeNull();
     expect(clioRegionalHost('evil.example')).toBeNull();
     expect(clioRegionalHost(undefined)).toBeNull();
+  });
+
+  it('reads checkboxes sent as booleans or strings, else the default', () => {
+    expect(ticked({ a: false }, 'a', true)).toBe(false);
+    expect(ticked({ a: 'false' }, 'a', true)).toBe(false);
+    expect(ticked({ a: 'true' }, 'a', false)).toBe(true);
+    expect(ticked({}, 'a', true)).toBe(true);
+    expect(ticked(undefined, 'a', false)).toBe(false);
+  });
+
+  it('times a call in seconds on the user day; nothing while it has no duration', () => {
+    const base = { startTime: '2026-06-24T23:30:00.000Z', timezone: 'Asia/Tokyo', note: 'n', additionalSubmission: { matters: '5' } };
+    expect(callTimeEntry({ ...base, duration: 90.4 })).toEqual({
+      quantity: 90,
+      note: 'n',
+      non_billable: false,
+      date: '2026-06-25',
+      matter: { id: 5 },
+    });
+    expect(callTimeEntry({ ...base, timezone: 'America/Los_Angeles', duration: 60 })?.date).toBe('2026-06-24');
+    expect(callTimeEntry({ ...base, duration: 'pending' })).toBeUndefined();
+    expect(callTimeEntry({ ...base, duration: 0 })).toBeUndefined();
+    expect(callTimeEntry({ ...base, duration: undefined })).toBeUndefined();
   });
 });

@@ -1,8 +1,19 @@
+import { inUserTimezone } from '../../common/timezone.js';
 import type { ContactInfo, PhoneNumberForms } from '../crm-connector.interface.js';
-import type { ClioCommunication, ClioContact, ClioContactInput, ClioMatter, ClioParty } from './clio.types.js';
+import type {
+  ClioCommunication,
+  ClioContact,
+  ClioContactInput,
+  ClioMatter,
+  ClioParty,
+  ClioTimeEntryInput,
+} from './clio.types.js';
 
-/** Manifest field const: the key of contact.additionalInfo and of additionalSubmission. */
+/** Manifest field consts: the keys of contact.additionalInfo and of additionalSubmission. */
 export const MATTERS_FIELD = 'matters';
+/** Whether a call also gets a time entry (on unless unticked, as in App Connect's Clio connector). */
+export const TIME_ENTRY_FIELD = 'logTimeEntry';
+export const NON_BILLABLE_FIELD = 'nonBillable';
 
 /** Name of the external property that carries our idempotency key on a communication. */
 export const IDEMPOTENCY_PROPERTY = 'rc_app_connect_key';
@@ -86,6 +97,39 @@ export function contactPartyOf(communication: ClioCommunication): ClioParty | un
 export function chosenMatter(additionalSubmission: Record<string, unknown> | undefined): { id: number } | undefined {
   const id = numericId(additionalSubmission?.[MATTERS_FIELD]);
   return id ? { id } : undefined;
+}
+
+/** A checkbox of the form: true, false, or the default when it was not sent. */
+export function ticked(additionalSubmission: Record<string, unknown> | undefined, field: string, fallback: boolean): boolean {
+  const value = additionalSubmission?.[field];
+  if (value === true || value === 'true') return true;
+  if (value === false || value === 'false') return false;
+  return fallback;
+}
+
+/**
+ * The time entry of a call, or undefined while it has no duration yet (in progress) or
+ * lasted nothing: Clio counts quantity in seconds.
+ */
+export function callTimeEntry(params: {
+  duration: number | 'pending' | undefined;
+  startTime: string | undefined;
+  /** The user's zone: the entry is dated on the user's calendar day. */
+  timezone: string;
+  note: string;
+  additionalSubmission: Record<string, unknown> | undefined;
+}): ClioTimeEntryInput | undefined {
+  const { duration } = params;
+  if (typeof duration !== 'number' || !Number.isFinite(duration) || duration <= 0) return undefined;
+  const start = toIsoInstant(params.startTime);
+  const matter = chosenMatter(params.additionalSubmission);
+  return {
+    quantity: Math.round(duration),
+    note: params.note,
+    non_billable: ticked(params.additionalSubmission, NON_BILLABLE_FIELD, false),
+    ...(start ? { date: inUserTimezone(start, params.timezone).format('YYYY-MM-DD') } : {}),
+    ...(matter ? { matter } : {}),
+  };
 }
 
 /** ISO-8601 in UTC, or undefined for a missing or unreadable time. */

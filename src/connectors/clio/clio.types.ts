@@ -91,6 +91,24 @@ export interface ClioCommunication {
   external_properties?: ClioExternalProperty[];
 }
 
+/** A time entry (an activity of type TimeEntry) as written; quantity is in seconds. */
+export interface ClioTimeEntryInput {
+  type?: 'TimeEntry';
+  /** YYYY-MM-DD */
+  date?: string;
+  quantity?: number;
+  note?: string;
+  non_billable?: boolean;
+  communication?: { id: number };
+  matter?: { id: number } | null;
+}
+
+export interface ClioActivity {
+  id: number;
+  type?: string;
+  quantity?: number;
+}
+
 /** POST /oauth/token */
 export interface ClioTokenResponse {
   access_token: string;
