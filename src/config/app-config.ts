@@ -160,6 +160,31 @@ export class AppConfig {
   @IsUrl({ require_tld: false, protocols: ['http', 'https'] })
   CLIO_REDIRECT_URI?: string;
 
+  /**
+   * Bullhorn's data-centre lookup (loginInfo) host, https://rest.bullhornstaffing.com when
+   * unset. When set it is also trusted as a REST host (tests, proxies).
+   */
+  @IsOptional()
+  @IsUrl({ require_tld: false, protocols: ['http', 'https'] })
+  BULLHORN_REST_BASE_URL?: string;
+
+  /** When set, Bullhorn token requests go here instead of the user's data-centre OAuth server. */
+  @IsOptional()
+  @IsUrl({ require_tld: false, protocols: ['http', 'https'] })
+  BULLHORN_OAUTH_BASE_URL?: string;
+
+  @IsOptional()
+  @IsString()
+  BULLHORN_CLIENT_ID?: string;
+
+  @IsOptional()
+  @IsString()
+  BULLHORN_CLIENT_SECRET?: string;
+
+  @IsOptional()
+  @IsUrl({ require_tld: false, protocols: ['http', 'https'] })
+  BULLHORN_REDIRECT_URI?: string;
+
   /** Timeout of one CRM HTTP request, in milliseconds. */
   @Transform(toInt)
   @IsInt()

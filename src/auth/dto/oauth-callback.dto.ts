@@ -25,4 +25,10 @@ export class OAuthCallbackQueryDto {
   @IsString()
   @MaxLength(255)
   hostname?: string;
+
+  @ApiPropertyOptional({ description: 'CRM login name, for CRMs whose data centre is found by user (Bullhorn).' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(255)
+  username?: string;
 }
