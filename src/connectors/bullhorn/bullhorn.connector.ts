@@ -50,12 +50,14 @@ export const DEFAULT_CALL_ACTION = 'Call';
 export const DEFAULT_MESSAGE_ACTION = 'SMS';
 
 /**
- * Page URL templates for the manifest. Kept here until ConnectorManifest carries
- * contactPageUrl / logPageUrl.
+ * Page URL templates for the manifest, kept here until ConnectorManifest carries
+ * contactPageUrl / logPageUrl. Bullhorn opens records through OpenWindow.cfm on the
+ * user's cluster host; {entity} is the Bullhorn entity (ClientContact, not Contact).
+ * Not yet checked against a live account.
  */
 export const BULLHORN_PAGE_URLS = {
-  contactPageUrl: 'https://app.bullhornstaffing.com/content/record/{contactType}/{contactId}',
-  logPageUrl: 'https://app.bullhornstaffing.com/content/record/Note/{logId}',
+  contactPageUrl: 'https://{hostname}/BullhornSTAFFING/OpenWindow.cfm?Entity={entity}&id={contactId}',
+  logPageUrl: 'https://{hostname}/BullhornSTAFFING/OpenWindow.cfm?Entity=Note&id={logId}',
 } as const;
 
 /** What the core stores as the access token: the OAuth token and the REST session, opaque to it. */

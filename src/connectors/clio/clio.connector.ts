@@ -57,7 +57,8 @@ const callFields = [
 
 /**
  * Page URL templates for the manifest ({hostname} is the user's regional host). Kept here
- * until ConnectorManifest carries contactPageUrl / logPageUrl.
+ * until ConnectorManifest carries contactPageUrl / logPageUrl. The contact route is Clio's
+ * web app route; the communication route is not yet checked against a live account.
  */
 export const CLIO_PAGE_URLS = {
   contactPageUrl: 'https://{hostname}/nc/#/contacts/{contactId}',
