@@ -60,6 +60,16 @@ export const BULLHORN_PAGE_URLS = {
   logPageUrl: 'https://{hostname}/BullhornSTAFFING/OpenWindow.cfm?Entity=Note&id={logId}',
 } as const;
 
+/**
+ * Sign-in facts for the manifest's OAuth block (the lead wires them in once
+ * ConnectorManifest has it): Bullhorn's documented authorization endpoint, which sends the
+ * user on to their data centre. The client must also send the Bullhorn login name as
+ * `username` to /oauth-callback.
+ */
+export const BULLHORN_SIGN_IN = {
+  authUrl: 'https://auth.bullhornstaffing.com/oauth/authorize',
+} as const;
+
 /** What the core stores as the access token: the OAuth token and the REST session, opaque to it. */
 interface StoredAccess extends BullhornSession {
   accessToken: string;

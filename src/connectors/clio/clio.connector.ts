@@ -65,6 +65,21 @@ export const CLIO_PAGE_URLS = {
   logPageUrl: 'https://{hostname}/nc/#/communications/{logId}',
 } as const;
 
+/**
+ * Sign-in facts for the manifest's OAuth and environment blocks (the lead wires them in
+ * once ConnectorManifest has them): the user picks a region, which becomes `hostname`,
+ * and authorizes on that region's host.
+ */
+export const CLIO_SIGN_IN = {
+  authorizePath: '/oauth/authorize',
+  regions: [
+    { const: 'app.clio.com', name: 'United States' },
+    { const: 'eu.app.clio.com', name: 'Europe' },
+    { const: 'ca.app.clio.com', name: 'Canada' },
+    { const: 'au.app.clio.com', name: 'Australia' },
+  ],
+} as const;
+
 /** The key the core sends with a create (durable writes); untyped on this branch. */
 function idempotencyKeyOf(params: unknown): string | undefined {
   const key = (params as { idempotencyKey?: unknown }).idempotencyKey;
