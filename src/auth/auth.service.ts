@@ -84,6 +84,7 @@ export class AuthService {
     code: string;
     hostname?: string;
     redirectUri?: string;
+    username?: string;
   }): Promise<LoginResult> {
     const connector = this.connectors.get(params.platform);
     if (!supportsAuthType(connector.manifest, 'oauth') || !connector.exchangeAuthorizationCode) {

@@ -10,6 +10,7 @@ export function parseOAuthCallback(query: OAuthCallbackQueryDto): {
   code: string;
   hostname?: string;
   redirectUri?: string;
+  username?: string;
 } {
   let fromUri: URLSearchParams | undefined;
   let redirectUri: string | undefined;
@@ -28,5 +29,12 @@ export function parseOAuthCallback(query: OAuthCallbackQueryDto): {
   if (!platform) throw AppException.invalidRequest('state must carry the platform (platform=<name>)', ['state']);
   if (!code) throw AppException.invalidRequest('code is required (as a query field or inside callbackUri)', ['code']);
   const hostname = query.hostname ?? fromUri?.get('hostname') ?? undefined;
-  return { platform, code, ...(hostname ? { hostname } : {}), ...(redirectUri ? { redirectUri } : {}) };
+  const username = query.username ?? fromUri?.get('username') ?? undefined;
+  return {
+    platform,
+    code,
+    ...(hostname ? { hostname } : {}),
+    ...(redirectUri ? { redirectUri } : {}),
+    ...(username ? { username } : {}),
+  };
 }

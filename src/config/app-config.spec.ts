@@ -85,4 +85,24 @@ describe('loadAppConfig', () => {
       ['k2', 'Local CRM user'],
     ]);
   });
+
+  it('reads the Clio and Bullhorn settings, refusing base URLs that are not http(s) URLs', () => {
+    const config = loadAppConfig({
+      CLIO_API_BASE_URL: 'http://127.0.0.1:9000',
+      CLIO_OAUTH_BASE_URL: 'https://eu.app.clio.com',
+      BULLHORN_REST_BASE_URL: 'https://rest.bullhornstaffing.com',
+      BULLHORN_CLIENT_ID: 'bh-id',
+    });
+    expect(config).toMatchObject({ CLIO_API_BASE_URL: 'http://127.0.0.1:9000', BULLHORN_CLIENT_ID: 'bh-id' });
+    expect(config.BULLHORN_OAUTH_BASE_URL).toBeUndefined();
+    let message = '';
+    try {
+      loadAppConfig({ CLIO_API_BASE_URL: 'not a url', CLIO_REDIRECT_URI: 'ftp://x.example', BULLHORN_OAUTH_BASE_URL: 'no pe', BULLHORN_REST_BASE_URL: 'x y' });
+    } catch (error) {
+      message = String(error);
+    }
+    for (const name of ['CLIO_API_BASE_URL', 'CLIO_REDIRECT_URI', 'BULLHORN_OAUTH_BASE_URL', 'BULLHORN_REST_BASE_URL']) {
+      expect(message).toContain(name);
+    }
+  });
 });

@@ -208,6 +208,56 @@ export class AppConfig {
   @IsString()
   CONNECTOR_CONFIG_DIR?: string;
 
+  /**
+   * When set, every Clio API request goes here instead of the user's regional host
+   * (app.clio.com, eu.app.clio.com, ca.app.clio.com, au.app.clio.com): tests, proxies.
+   */
+  @IsOptional()
+  @IsUrl({ require_tld: false, protocols: ['http', 'https'] })
+  CLIO_API_BASE_URL?: string;
+
+  /** When set, Clio's OAuth token and deauthorize requests go here instead of the user's regional host. */
+  @IsOptional()
+  @IsUrl({ require_tld: false, protocols: ['http', 'https'] })
+  CLIO_OAUTH_BASE_URL?: string;
+
+  @IsOptional()
+  @IsString()
+  CLIO_CLIENT_ID?: string;
+
+  @IsOptional()
+  @IsString()
+  CLIO_CLIENT_SECRET?: string;
+
+  @IsOptional()
+  @IsUrl({ require_tld: false, protocols: ['http', 'https'] })
+  CLIO_REDIRECT_URI?: string;
+
+  /**
+   * Bullhorn's data-centre lookup (loginInfo) host, https://rest.bullhornstaffing.com when
+   * unset. When set it is also trusted as a REST host (tests, proxies).
+   */
+  @IsOptional()
+  @IsUrl({ require_tld: false, protocols: ['http', 'https'] })
+  BULLHORN_REST_BASE_URL?: string;
+
+  /** When set, Bullhorn token requests go here instead of the user's data-centre OAuth server. */
+  @IsOptional()
+  @IsUrl({ require_tld: false, protocols: ['http', 'https'] })
+  BULLHORN_OAUTH_BASE_URL?: string;
+
+  @IsOptional()
+  @IsString()
+  BULLHORN_CLIENT_ID?: string;
+
+  @IsOptional()
+  @IsString()
+  BULLHORN_CLIENT_SECRET?: string;
+
+  @IsOptional()
+  @IsUrl({ require_tld: false, protocols: ['http', 'https'] })
+  BULLHORN_REDIRECT_URI?: string;
+
   /** Timeout of one CRM HTTP request, in milliseconds. */
   @Transform(toInt)
   @IsInt()

@@ -246,6 +246,8 @@ export interface CrmConnector {
     code: string;
     hostname?: string;
     redirectUri?: string;
+    /** The CRM login name the client sent, for CRMs whose data centre depends on the user (Bullhorn). */
+    username?: string;
   }): Promise<OAuthTokens>;
   refreshAccessToken?(params: { refreshToken: string; hostname: string | null }): Promise<OAuthTokens>;
 

@@ -29,4 +29,10 @@ export class OAuthCallbackQueryDto {
   @IsString()
   @MaxLength(255)
   hostname?: string;
+
+  @ApiPropertyOptional({ description: 'CRM login name, for CRMs whose data centre is found by user (Bullhorn).' })
+  @Optional()
+  @IsString()
+  @MaxLength(255)
+  username?: string;
 }
