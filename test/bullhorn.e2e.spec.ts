@@ -137,7 +137,7 @@ describe('Bullhorn connector through our routes (e2e, fake Bullhorn)', () => {
       expect(response.body.platforms.bullhorn).toMatchObject({
         auth: { type: 'oauth' },
         logFormat: 'text/html',
-        contactTypes: ['Candidate', 'Contact', 'Lead'],
+        contactTypes: ['Candidate', 'Contact', 'Lead'].map((type) => ({ display: type, value: type })),
         page: {
           callLog: { additionalFields: [{ const: 'noteActions', type: 'selection', contactDependent: true, defaultValue: 'Call' }] },
           messageLog: { additionalFields: [{ const: 'noteActions', type: 'selection', contactDependent: true, defaultValue: 'SMS' }] },

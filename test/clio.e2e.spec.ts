@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { OutboxWorker } from '../src/delivery/outbox-worker.service.js';
 import { randomUUID } from 'node:crypto';
 import { FakeClioServer, type FakeClioContact, type FakeClioMatter } from './fakes/fake-clio.server.js';
 import { ClioConnector } from '../src/connectors/clio/clio.connector.js';
@@ -140,7 +141,7 @@ describe('Clio connector through our routes (e2e, fake Clio)', () => {
         displayName: 'Clio',
         auth: { type: 'oauth' },
         logFormat: 'text/plain',
-        contactTypes: ['Person', 'Company'],
+        contactTypes: [{ display: 'Person', value: 'Person' }, { display: 'Company', value: 'Company' }],
         page: {
           callLog: {
             additionalFields: [
@@ -450,16 +451,18 @@ describe('Clio connector through our routes (e2e, fake Clio)', () => {
       });
       const before = fake.communications.size;
       const response = await t.http.post('/callLog').set(auth()).send(callBody(sessionId, jane)).expect(200);
-      expect(response.body).toMatchObject({
-        successful: false,
-        returnMessage: { messageType: 'danger', message: expect.stringContaining('Communications are temporarily unavailable') },
+      // Kept in the outbox with Clio's reason, and delivered by the worker later: never POSTed twice blindly.
+      expect(response.body.returnMessage).toMatchObject({
+        messageType: 'warning',
+        message: expect.stringMatching(/Communications are temporarily unavailable.*logged to Clio automatically/),
       });
       expect(fake.requestsTo('POST', COMMUNICATIONS)).toHaveLength(1);
       expect(fake.communications.size).toBe(before);
 
-      const retry = await t.http.post('/callLog').set(auth()).send(callBody(sessionId, jane)).expect(200);
-      expect(retry.body.successful).toBe(true);
+      expect(await t.get(OutboxWorker).runOnce(Date.now() + 60 * 60_000)).toBe(1);
       expect(fake.communications.size).toBe(before + 1);
+      const seen = await t.http.get(`/callLog?sessionIds=${sessionId}&hashedExtensionId=hashed-ext-101`).set(auth()).expect(200);
+      expect(seen.body.logs[0]).toMatchObject({ matched: true });
     });
 
     it('passes Clio validation reason through for a matter that does not exist', async () => {

@@ -88,6 +88,7 @@ describe('loadAppConfig', () => {
 
   it('reads the Clio and Bullhorn settings, refusing base URLs that are not http(s) URLs', () => {
     const config = loadAppConfig({
+      NODE_ENV: 'test',
       CLIO_API_BASE_URL: 'http://127.0.0.1:9000',
       CLIO_OAUTH_BASE_URL: 'https://eu.app.clio.com',
       BULLHORN_REST_BASE_URL: 'https://rest.bullhornstaffing.com',
@@ -97,7 +98,7 @@ describe('loadAppConfig', () => {
     expect(config.BULLHORN_OAUTH_BASE_URL).toBeUndefined();
     let message = '';
     try {
-      loadAppConfig({ CLIO_API_BASE_URL: 'not a url', CLIO_REDIRECT_URI: 'ftp://x.example', BULLHORN_OAUTH_BASE_URL: 'no pe', BULLHORN_REST_BASE_URL: 'x y' });
+      loadAppConfig({ NODE_ENV: 'test', CLIO_API_BASE_URL: 'not a url', CLIO_REDIRECT_URI: 'ftp://x.example', BULLHORN_OAUTH_BASE_URL: 'no pe', BULLHORN_REST_BASE_URL: 'x y' });
     } catch (error) {
       message = String(error);
     }

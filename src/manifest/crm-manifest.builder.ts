@@ -56,8 +56,7 @@ export function platformManifest(connector: CrmConnector): PlatformManifestDto {
  */
 function platformAuth(connector: CrmConnector): PlatformAuthDto {
   const { manifest } = connector;
-  const declared: AuthType[] = [manifest.authType, ...(manifest.additionalAuthTypes ?? [])];
-  const usable = declared.filter((type) => type !== 'oauth' || manifest.oauth !== undefined);
+  const usable = usableSignIns(connector);
   const type = usable[0] ?? manifest.authType;
   return {
     type,
@@ -65,6 +64,17 @@ function platformAuth(connector: CrmConnector): PlatformAuthDto {
     ...(manifest.oauth && usable.includes('oauth') ? { oauth: manifest.oauth } : {}),
     ...(usable.includes('apiKey') ? { apiKey: { page: manifest.apiKeyPage ?? defaultApiKeyPage(manifest.displayName) } } : {}),
   };
+}
+
+/** The sign-in ways of a connector a client can use here: OAuth only once its app is configured. */
+function usableSignIns({ manifest }: CrmConnector): AuthType[] {
+  const declared: AuthType[] = [manifest.authType, ...(manifest.additionalAuthTypes ?? [])];
+  return declared.filter((type) => type !== 'oauth' || manifest.oauth !== undefined);
+}
+
+/** Whether a user could sign in to the connector on this server (an OAuth-only CRM needs its app). */
+export function canSignIn(connector: CrmConnector): boolean {
+  return usableSignIns(connector).length > 0;
 }
 
 function defaultApiKeyPage(displayName: string): ManifestApiKeyPage {

@@ -3,7 +3,7 @@ import { HttpAdapterHost } from '@nestjs/core';
 import { AppException } from '../common/app.exception.js';
 import { AppConfig } from '../config/app-config.js';
 import { ConnectorRegistry } from '../connectors/connector-registry.service.js';
-import { buildCrmManifest } from './crm-manifest.builder.js';
+import { buildCrmManifest, canSignIn } from './crm-manifest.builder.js';
 import { implementedInterfaces, type ImplementedInterfaces } from './implemented-interfaces.js';
 import type { CrmManifestDto } from './manifest.dto.js';
 import { publishedReleaseNotes, type ReleaseNotes } from './release-notes.js';
@@ -25,9 +25,18 @@ export class ManifestService {
     private readonly http: HttpAdapterHost,
   ) {}
 
-  /** Every platform, or the one named (a 400 naming platformName when unknown). */
+  /**
+   * Every platform a user can sign in to here, or the one named: a 400 naming
+   * platformName when it is unknown or its OAuth app is not configured.
+   */
   crmManifest(platformName?: string): CrmManifestDto {
-    const selected = platformName ? [this.connector(platformName, 'platformName')] : this.connectors.all();
+    const selected = platformName ? [this.connector(platformName, 'platformName')] : this.connectors.all().filter(canSignIn);
+    if (platformName && !canSignIn(selected[0]!)) {
+      throw AppException.invalidRequest(
+        `platformName: ${selected[0]!.manifest.displayName} signs in with OAuth, and its OAuth app is not configured on this server.`,
+        ['platformName'],
+      );
+    }
     return buildCrmManifest(selected, { serverUrl: this.config.publicBaseUrl, version: SERVER_VERSION });
   }
 

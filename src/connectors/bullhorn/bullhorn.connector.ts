@@ -1,3 +1,4 @@
+import { AppConfig } from '../../config/app-config.js';
 import { Injectable } from '@nestjs/common';
 import { AppErrorCode, AppException } from '../../common/app.exception.js';
 import { danger, success, warning, type ReturnMessage } from '../../common/return-message.js';
@@ -101,20 +102,37 @@ function idempotencyKeyOf(params: unknown): string | undefined {
 @Injectable()
 export class BullhornConnector implements CrmConnector {
   readonly name = BULLHORN_PLATFORM;
-  readonly manifest: ConnectorManifest = {
-    displayName: BULLHORN_DISPLAY_NAME,
-    authType: 'oauth',
-    logFormat: 'text/html',
-    contactTypes: Object.keys(CONTACT_TYPES),
-    page: {
-      callLog: { additionalFields: [noteActionField(DEFAULT_CALL_ACTION)] },
-      messageLog: { additionalFields: [noteActionField(DEFAULT_MESSAGE_ACTION)] },
-    },
-  };
+  readonly manifest: ConnectorManifest;
 
   private readonly noteActionsCache = new TtlCache<string[]>(LOOKUP_TTL_MS);
 
-  constructor(private readonly api: BullhornApiClient) {}
+  constructor(
+    private readonly api: BullhornApiClient,
+    config: AppConfig,
+  ) {
+    this.manifest = {
+      displayName: BULLHORN_DISPLAY_NAME,
+      authType: 'oauth',
+      logFormat: 'text/html',
+      contactTypes: Object.keys(CONTACT_TYPES),
+      page: {
+        callLog: { additionalFields: [noteActionField(DEFAULT_CALL_ACTION)] },
+        messageLog: { additionalFields: [noteActionField(DEFAULT_MESSAGE_ACTION)] },
+      },
+      // Published only with a configured app: without a client id nobody can sign in.
+      ...(config.BULLHORN_CLIENT_ID
+        ? {
+            oauth: {
+              authUrl: config.BULLHORN_OAUTH_BASE_URL
+                ? `${config.BULLHORN_OAUTH_BASE_URL.replace(/\/+$/, '')}/oauth/authorize`
+                : BULLHORN_SIGN_IN.authUrl,
+              clientId: config.BULLHORN_CLIENT_ID,
+              ...(config.BULLHORN_REDIRECT_URI ? { redirectUri: config.BULLHORN_REDIRECT_URI } : {}),
+            },
+          }
+        : {}),
+    };
+  }
 
   getAuthHeader(credentials: CrmCredentials): string {
     const access = readAccess(credentials.accessToken);

@@ -1,3 +1,4 @@
+import { AppConfig } from '../../config/app-config.js';
 import { Injectable, Logger } from '@nestjs/common';
 import { AppErrorCode, AppException } from '../../common/app.exception.js';
 import { danger, success, warning } from '../../common/return-message.js';
@@ -96,20 +97,35 @@ function idempotencyKeyOf(params: unknown): string | undefined {
 @Injectable()
 export class ClioConnector implements CrmConnector {
   readonly name = CLIO_PLATFORM;
-  readonly manifest: ConnectorManifest = {
-    displayName: CLIO_DISPLAY_NAME,
-    authType: 'oauth',
-    logFormat: 'text/plain',
-    contactTypes: [...CONTACT_TYPES],
-    page: {
-      callLog: { additionalFields: callFields },
-      messageLog: { additionalFields: [matterField] },
-    },
-  };
+  readonly manifest: ConnectorManifest;
 
   private readonly logger = new Logger(ClioConnector.name);
 
-  constructor(private readonly api: ClioApiClient) {}
+  constructor(
+    private readonly api: ClioApiClient,
+    config: AppConfig,
+  ) {
+    this.manifest = {
+      displayName: CLIO_DISPLAY_NAME,
+      authType: 'oauth',
+      logFormat: 'text/plain',
+      contactTypes: [...CONTACT_TYPES],
+      page: {
+        callLog: { additionalFields: callFields },
+        messageLog: { additionalFields: [matterField] },
+      },
+      // Published only with a configured app: without a client id nobody can sign in.
+      ...(config.CLIO_CLIENT_ID
+        ? {
+            oauth: {
+              authUrl: `${(config.CLIO_OAUTH_BASE_URL ?? `https://${CLIO_SIGN_IN.regions[0].const}`).replace(/\/+$/, '')}${CLIO_SIGN_IN.authorizePath}`,
+              clientId: config.CLIO_CLIENT_ID,
+              ...(config.CLIO_REDIRECT_URI ? { redirectUri: config.CLIO_REDIRECT_URI } : {}),
+            },
+          }
+        : {}),
+    };
+  }
 
   getAuthHeader(credentials: CrmCredentials): string {
     return `${BEARER_PREFIX}${credentials.accessToken ?? ''}`;
