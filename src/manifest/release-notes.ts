@@ -18,8 +18,13 @@ export const RELEASE_NOTES: ReleaseNotes = {
       { type: 'New', description: 'Calls logged once per call session, with edits re-rendering the whole note.' },
       { type: 'New', description: 'SMS, MMS, voicemail and fax logged as one daily digest per conversation.' },
       { type: 'New', description: 'Custom manifest at /crmManifest for the App Connect extension.' },
+      { type: 'New', description: 'User settings, with account admin settings merged on top, shape the logged notes.' },
+      { type: 'New', description: 'CRM writes survive CRM outages: a write the CRM cannot take is kept and delivered later.' },
+      { type: 'New', description: 'Server-side call logging, call dispositions, contact search by name and the call-down list.' },
     ],
     local: [{ type: 'New', description: 'Built-in CRM on the server database, with demo contacts.' }],
+    clio: [{ type: 'New', description: 'Calls and message digests as communications linked to the contact and matter.' }],
+    bullhorn: [{ type: 'New', description: 'Calls and message digests as notes with the chosen action.' }],
     pipedrive: [
       { type: 'New', description: 'Sign in with OAuth or a personal API token.' },
       { type: 'New', description: 'Calls and message digests become activities linked to the person, deal or lead.' },
