@@ -86,12 +86,6 @@ function noteActionField(defaultValue: string) {
   return { const: NOTE_ACTION_FIELD, title: 'Note action', type: 'selection' as const, contactDependent: true, defaultValue };
 }
 
-/** The key the core sends with a create (durable writes); untyped on this branch. */
-function idempotencyKeyOf(params: unknown): string | undefined {
-  const key = (params as { idempotencyKey?: unknown }).idempotencyKey;
-  return typeof key === 'string' && key.trim() ? key : undefined;
-}
-
 /**
  * Bullhorn ATS over its REST API: candidates, client contacts and leads as contact
  * types, calls and message digests as Notes (HTML comments, an action from the account's
@@ -349,7 +343,7 @@ export class BullhornConnector implements CrmConnector {
   }
 
   private async createNote(
-    params: ConnectorCallContext & { contactInfo: ContactInfo; additionalSubmission?: Record<string, unknown> },
+    params: ConnectorCallContext & { contactInfo: ContactInfo; additionalSubmission?: Record<string, unknown>; idempotencyKey: string },
     subject: string,
     body: string,
     preferredAction: string,
@@ -359,7 +353,7 @@ export class BullhornConnector implements CrmConnector {
     const action = noteAction(params.additionalSubmission, await this.noteActions(call), preferredAction);
     const userId = numericId(params.user.crmUserId);
     const change = await this.api.createEntity(call, 'Note', {
-      comments: noteComments(subject, body, idempotencyKeyOf(params)),
+      comments: noteComments(subject, body, params.idempotencyKey),
       ...(action ? { action } : {}),
       personReference: { id: this.personId(params.contactInfo) },
       ...(userId ? { commentingPerson: { id: userId } } : {}),

@@ -81,12 +81,6 @@ export const CLIO_SIGN_IN = {
   ],
 } as const;
 
-/** The key the core sends with a create (durable writes); untyped on this branch. */
-function idempotencyKeyOf(params: unknown): string | undefined {
-  const key = (params as { idempotencyKey?: unknown }).idempotencyKey;
-  return typeof key === 'string' && key.trim() ? key : undefined;
-}
-
 /**
  * Clio Manage over its API v4: contacts (persons and companies), their matters, and
  * calls and message digests as phone communications with a plain-text body, linked to
@@ -366,7 +360,7 @@ export class ClioConnector implements CrmConnector {
 
   /** A phone communication between the user and the contact, on the chosen matter, carrying our key. */
   private async createCommunication(
-    params: ConnectorCallContext & { contactInfo: ContactInfo; additionalSubmission?: Record<string, unknown> },
+    params: ConnectorCallContext & { contactInfo: ContactInfo; additionalSubmission?: Record<string, unknown>; idempotencyKey: string },
     call: ClioCall,
     direction: string | undefined,
     fields: ClioCommunicationInput,
@@ -375,7 +369,7 @@ export class ClioConnector implements CrmConnector {
     const userId = numericId(params.user.crmUserId);
     if (!userId) throw AppException.crmRequestFailed(CLIO_PLATFORM, 'The stored Clio user id is not a Clio id. Please log in again.');
     const matter = chosenMatter(params.additionalSubmission);
-    const key = idempotencyKeyOf(params);
+    const key = params.idempotencyKey;
     const response = await this.api.createCommunication(call, {
       type: 'PhoneCommunication',
       ...fields,
