@@ -1,6 +1,8 @@
 import { PassThrough } from 'node:stream';
 import { DataSource } from 'typeorm';
-import { createTestApp, type TestApp } from './support/test-app.js';
+import { randomUUID } from 'node:crypto';
+import { PendingWritesRepository } from '../src/persistence/repositories/pending-writes.repository.js';
+import { createTestApp, type TestApp, usesPostgres } from './support/test-app.js';
 
 /** Collects the JSON log lines an app writes. */
 function logCapture() {
@@ -69,10 +71,28 @@ describe('access log, request ids, health and metrics (e2e)', () => {
     expect(log.raw()).not.toContain('leaky');
   });
 
-  it('answers liveness and readiness', async () => {
+  it('answers liveness and readiness, with the outbox backlog', async () => {
     await t.http.get('/health/live').expect(200);
     const ready = await t.http.get('/health/ready').expect(200);
-    expect(ready.body).toMatchObject({ status: 'ok', info: { database: { status: 'up' }, migrations: { status: 'up' } } });
+    expect(ready.body).toMatchObject({
+      status: 'ok',
+      info: { database: { status: 'up' }, migrations: { status: 'up' }, outbox: { status: 'up', pending: 0, failed: 0 } },
+    });
+  });
+
+  it('reports the outbox in metrics and readiness; an old backlog degrades readiness without failing it', async () => {
+    const writes = t.get(PendingWritesRepository);
+    await writes.enqueue({ writeKey: randomUUID(), userId: 'local-x', kind: 'digest', targetKey: 'digest|x', payload: {} });
+    const metrics = await t.http.get('/metrics').expect(200);
+    expect(metrics.text).toMatch(/app_connect_outbox_writes\{state="pending"\} 1/);
+    expect(metrics.text).toMatch(/app_connect_outbox_oldest_pending_age_seconds \d/);
+    const ready = await t.http.get('/health/ready').expect(200);
+    expect(ready.body.info.outbox).toMatchObject({ status: 'up', pending: 1 });
+    await t.get(DataSource).query(`UPDATE pending_writes SET "createdAt" = ${usesPostgres() ? "now() - interval '2 hours'" : "datetime('now', '-2 hours')"}`);
+    const degraded = await t.http.get('/health/ready').expect(200);
+    expect(degraded.body.status).toBe('degraded');
+    expect(degraded.body.info.outbox.oldestPendingSeconds).toBeGreaterThan(3600);
+    await t.get(DataSource).query('DELETE FROM pending_writes');
   });
 
   it('exposes Prometheus metrics named by what they measure, with bounded labels', async () => {

@@ -1,7 +1,8 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { FastifyInstance } from 'fastify';
-import { collectDefaultMetrics, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import { PendingWritesRepository } from '../persistence/repositories/pending-writes.repository.js';
 import { requestFacts } from '../common/request-context.js';
 
 /** Labels stay few and bounded: a route template, never a URL; a status class, never a user. */
@@ -22,8 +23,35 @@ export class MetricsService implements OnModuleInit {
     registers: [this.registry],
   });
 
-  constructor(private readonly adapterHost: HttpAdapterHost) {
+  constructor(
+    private readonly adapterHost: HttpAdapterHost,
+    private readonly pendingWrites: PendingWritesRepository,
+  ) {
     collectDefaultMetrics({ register: this.registry, prefix: 'app_connect_' });
+    // Read from the outbox table at scrape time, so every instance reports the shared queue.
+    const outbox = () => this.pendingWrites.stateSummary();
+    new Gauge({
+      name: 'app_connect_outbox_writes',
+      help: 'CRM writes in the outbox, by state (pending: waiting for the CRM; delivering: at the CRM; failed: parked).',
+      labelNames: ['state'] as const,
+      registers: [this.registry],
+      async collect() {
+        const summary = await outbox();
+        this.reset();
+        for (const state of ['pending', 'delivering', 'failed']) {
+          this.set({ state }, summary.find((row) => row.state === state)?.count ?? 0);
+        }
+      },
+    });
+    new Gauge({
+      name: 'app_connect_outbox_oldest_pending_age_seconds',
+      help: 'Age of the oldest CRM write still waiting for the CRM (0 when none waits).',
+      registers: [this.registry],
+      async collect() {
+        const oldest = (await outbox()).find((row) => row.state === 'pending')?.oldest;
+        this.set(oldest ? Math.max(0, (Date.now() - oldest.getTime()) / 1000) : 0);
+      },
+    });
   }
 
   onModuleInit(): void {

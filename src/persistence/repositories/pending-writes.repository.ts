@@ -188,7 +188,26 @@ export class PendingWritesRepository {
     for (const writeKey of writeKeys) await this.sql.run(this.removeSql, { writeKey }, scope?.manager);
   }
 
+  /** How many writes are in each state, and when the oldest of each was recorded (metrics, health). */
+  async stateSummary(): Promise<{ state: string; count: number; oldest: Date | null }[]> {
+    const rows = await this.writes
+      .createQueryBuilder('write')
+      .select('write.state', 'state')
+      .addSelect('COUNT(*)', 'count')
+      .addSelect('MIN(write.createdAt)', 'oldest')
+      .groupBy('write.state')
+      .getRawMany<{ state: string; count: string | number; oldest: string | Date | null }>();
+    return rows.map((row) => ({ state: row.state, count: Number(row.count), oldest: toInstant(row.oldest) }));
+  }
+
   findByUser(userId: string): Promise<PendingWriteEntity[]> {
     return this.writes.find({ where: { userId }, order: { id: 'ASC' } });
   }
+}
+
+/** SQLite answers an aggregate over a datetime column as UTC text without a zone; PostgreSQL as a Date. */
+function toInstant(value: string | Date | null): Date | null {
+  if (value === null) return null;
+  if (value instanceof Date) return value;
+  return new Date(/[zZ]|[+-]\d\d:?\d\d$/.test(value) ? value : `${value.replace(' ', 'T')}Z`);
 }
