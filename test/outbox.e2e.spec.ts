@@ -328,13 +328,26 @@ describe('the outbox for call logs (e2e, local CRM)', () => {
     vi.spyOn(connector, 'createCallLog').mockRejectedValueOnce(AppException.crmRequestFailed('local', 'CRM is busy', 503));
     const queued = await t.http.post('/callLog').set(auth()).send(callBody(sessionId)).expect(200);
     expect(queued.body).toEqual({
-      successful: false,
+      successful: true,
       returnMessage: {
-        message: 'CRM is busy. The call is saved and will be logged to Local CRM automatically.',
+        message: 'CRM is busy. The call is queued and will be written to Local CRM automatically.',
         messageType: 'warning',
         ttl: expect.any(Number),
       },
     });
+    // Queued counts as logged: the extension must not offer to log it again, and a resend is refused.
+    const whileQueued = await t.http.get(`/callLog?sessionIds=${sessionId}&hashedExtensionId=hashed-ext-101`).set(auth());
+    expect(whileQueued.body).toEqual({
+      successful: true,
+      logs: [{ sessionId, matched: true }],
+      returnMessage: {
+        message: '1 call is queued and will be written to Local CRM automatically.',
+        messageType: 'warning',
+        ttl: expect.any(Number),
+      },
+    });
+    const again = await t.http.post('/callLog').set(auth()).send(callBody(sessionId)).expect(200);
+    expect(again.body).toMatchObject({ successful: false, returnMessage: { message: `Existing log for session ${sessionId}` } });
     const find = vi.spyOn(connector, 'findLogByIdempotencyKey');
     expect(await t.get(OutboxWorker).runOnce(later())).toBe(1);
     expect(find).toHaveBeenCalledTimes(1);
@@ -357,8 +370,10 @@ describe('the outbox for call logs (e2e, local CRM)', () => {
       .send({ sessionId, hashedExtensionId: 'hashed-ext-101', note: 'Renewal agreed.' })
       .expect(200);
     expect(first.body).toMatchObject({
-      successful: false,
-      returnMessage: { message: 'CRM is busy. The change is saved and will be logged to Local CRM automatically.' },
+      successful: true,
+      logId: expect.any(String),
+      updatedNote: 'Renewal agreed.',
+      returnMessage: { message: 'CRM is busy. The change is queued and will be written to Local CRM automatically.' },
     });
     const second = await t.http
       .patch('/callLog')
@@ -376,5 +391,65 @@ describe('the outbox for call logs (e2e, local CRM)', () => {
     });
     expect(row!.details).toMatchObject({ note: 'Renewal agreed.', callLog: { duration: 300 } });
     expect(await t.get(PendingWritesRepository).findByUser(`local-${owner}`)).toEqual([]);
+  });
+
+  it('merges PATCHes of a queued call into its create: the CRM gets one write with every field', async () => {
+    const sessionId = `s-${randomUUID()}`;
+    const connector = t.get(LocalCrmConnector);
+    const create = vi
+      .spyOn(connector, 'createCallLog')
+      .mockRejectedValueOnce(AppException.crmRequestFailed('local', 'CRM is busy', 503))
+      .mockRejectedValueOnce(AppException.crmRequestFailed('local', 'CRM is busy', 503));
+    const update = vi.spyOn(connector, 'updateCallLog');
+    const patch = (fields: object) =>
+      t.http.patch('/callLog').set(auth()).send({ sessionId, hashedExtensionId: 'hashed-ext-101', ...fields }).expect(200);
+    const posted = await t.http.post('/callLog').set(auth()).send(callBody(sessionId)).expect(200);
+    expect(posted.body).toMatchObject({ successful: true, returnMessage: { messageType: 'warning' } });
+    // The PATCH tries the queued create once more (the CRM is still down) and is folded into it.
+    const first = await patch({ note: 'Renewal agreed.' });
+    expect(first.body).toMatchObject({ successful: true, updatedNote: 'Renewal agreed.', returnMessage: { messageType: 'warning' } });
+    expect(first.body.logId).toBeUndefined();
+    // The CRM is back: this PATCH delivers the create itself, carrying both PATCHes.
+    const second = await patch({ subject: 'Renewal call' });
+    expect(second.body).toMatchObject({ successful: true, logId: expect.any(String), updatedNote: 'Renewal agreed.' });
+    expect(create).toHaveBeenCalledTimes(3);
+    expect(update).not.toHaveBeenCalled();
+    expect(create.mock.calls[2]![0]).toMatchObject({ note: 'Renewal agreed.', subject: 'Renewal call', contactInfo: { id: '1' } });
+
+    const activities = (await t.get(LocalCrmStore).listActivities(owner, 'call')).filter((a) => a.details?.sessionId === sessionId);
+    expect(activities).toHaveLength(1);
+    expect(String(activities[0]!.id)).toBe(second.body.logId);
+    expect(await t.get(PendingWritesRepository).findByUser(`local-${owner}`)).toEqual([]);
+    const row = await t.get(CallLogsRepository).findBySession({ userId: `local-${owner}`, sessionId, extensionKey: 'hashed-ext-101' });
+    expect(row).toMatchObject({ thirdPartyLogId: second.body.logId, details: { note: 'Renewal agreed.', subject: 'Renewal call' } });
+    const lookup = await t.http.get(`/callLog?sessionIds=${sessionId}&hashedExtensionId=hashed-ext-101`).set(auth());
+    expect(lookup.body).toEqual({ successful: true, logs: [{ sessionId, matched: true, logId: second.body.logId }] });
+  });
+
+  it('a PATCH folded into a create whose answer was lost reaches the record the reconcile finds', async () => {
+    const sessionId = `s-${randomUUID()}`;
+    const connector = t.get(LocalCrmConnector);
+    const original = connector.createCallLog.bind(connector);
+    const create = vi.spyOn(connector, 'createCallLog').mockImplementationOnce(async (params) => {
+      await original(params);
+      throw AppException.crmRequestFailed('local', 'Local CRM did not answer in time', 504);
+    });
+    const update = vi.spyOn(connector, 'updateCallLog');
+    await t.http.post('/callLog').set(auth()).send(callBody(sessionId)).expect(200);
+    const patched = await t.http
+      .patch('/callLog')
+      .set(auth())
+      .send({ sessionId, hashedExtensionId: 'hashed-ext-101', note: 'Renewal agreed.' })
+      .expect(200);
+    expect(patched.body).toMatchObject({ successful: true, logId: expect.any(String), updatedNote: 'Renewal agreed.' });
+    // Found by its key, not created again; the folded PATCH went to the found record.
+    expect(create).toHaveBeenCalledTimes(1);
+    expect(update).toHaveBeenCalledTimes(1);
+    const activities = (await t.get(LocalCrmStore).listActivities(owner, 'call')).filter((a) => a.details?.sessionId === sessionId);
+    expect(activities).toHaveLength(1);
+    expect(String(activities[0]!.id)).toBe(patched.body.logId);
+    expect(update.mock.calls[0]![0]).toMatchObject({ note: 'Renewal agreed.', existingCallLog: { thirdPartyLogId: patched.body.logId } });
+    const row = await t.get(CallLogsRepository).findBySession({ userId: `local-${owner}`, sessionId, extensionKey: 'hashed-ext-101' });
+    expect(row).toMatchObject({ thirdPartyLogId: patched.body.logId, details: { note: 'Renewal agreed.' } });
   });
 });

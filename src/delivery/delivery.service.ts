@@ -176,7 +176,11 @@ export class DeliveryService {
   private async coalesce(head: PendingWriteEntity): Promise<PendingWriteEntity> {
     const handler = this.handlerFor(head.kind);
     if (!handler.coalesce) return head;
-    const followers = await this.writes.followers(head);
+    const foldable = new Set([head.kind, ...(handler.absorbs ?? [])]);
+    // Only the unbroken run behind the head: a write of another kind keeps its place in the order.
+    const queued = await this.writes.followers(head);
+    const stop = queued.findIndex((write) => !foldable.has(write.kind));
+    const followers = stop < 0 ? queued : queued.slice(0, stop);
     if (followers.length === 0) return head;
     const payload = handler.coalesce(head, followers);
     if (!payload) return head;

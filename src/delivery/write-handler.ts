@@ -40,6 +40,11 @@ export interface WriteHandler {
    * Null keeps them apart, e.g. while the head is a create to be reconciled as it was sent.
    */
   coalesce?(head: PendingWriteEntity, followers: PendingWriteEntity[]): Record<string, unknown> | null;
+  /**
+   * Kinds of later writes of the same target `coalesce` can fold in besides its own (a
+   * call create takes the updates queued behind it). Default: its own kind only.
+   */
+  readonly absorbs?: readonly string[];
 }
 
 /** How a submitted write ended for the request. */

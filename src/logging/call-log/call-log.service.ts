@@ -210,7 +210,9 @@ export class CallLogService {
       if (outcome.status === 'delivered') {
         return { successful: true, logId: outcome.logId!, returnMessage: outcome.returnMessage ?? success('Call logged.') };
       }
-      return { successful: false, returnMessage: this.notDelivered(session, outcome, 'The call') };
+      if (outcome.status === 'refused') return { successful: false, returnMessage: danger(outcome.reason) };
+      // Accepted: the outbox holds it and delivers it, so the extension must not offer to log it again.
+      return { successful: true, returnMessage: this.queued(session, outcome, 'The call') };
     });
   }
 
@@ -221,17 +223,17 @@ export class CallLogService {
       if (!row) {
         return { successful: false, returnMessage: warning(`No call log found for session ${key.sessionId}.`) };
       }
-      if (!row.thirdPartyLogId) {
+      // Queued writes (the create, updates) not yet at the CRM are the newest state: merge onto the last of them.
+      const queued = await this.delivery.openWrites(key.userId, callTarget(key));
+      if (!row.thirdPartyLogId && queued.length === 0) {
         return {
           successful: false,
           returnMessage: warning(`The call of session ${key.sessionId} is still being logged; try again shortly.`),
         };
       }
-      // Queued updates not yet at the CRM are the newest state: merge onto the last of them.
-      const queued = (await this.delivery.openWrites(key.userId, callTarget(key))).filter((w) => w.kind === CALL_UPDATE);
-      const before = (queued.length > 0 ? (queued[queued.length - 1]!.payload as CallUpdatePayload).stored : row.details) as
-        | StoredCallLog
-        | null;
+      const before = (
+        queued.length > 0 ? (queued[queued.length - 1]!.payload as CallCreatePayload | CallUpdatePayload).stored : row.details
+      ) as StoredCallLog | null;
       const previous: StoredCallLog = before ?? { callLog: { sessionId: key.sessionId }, subject: '' };
       const stored: StoredCallLog = {
         ...previous,
@@ -284,13 +286,19 @@ export class CallLogService {
         stored: { ...stored },
       };
       const outcome = await this.delivery.submit(session, { kind: CALL_UPDATE, targetKey: callTarget(key), payload });
-      if (outcome.status !== 'delivered') {
-        return { successful: false, returnMessage: this.notDelivered(session, outcome, 'The change') };
+      if (outcome.status === 'refused') return { successful: false, returnMessage: danger(outcome.reason) };
+      if (outcome.status === 'queued') {
+        return {
+          successful: true,
+          ...(row.thirdPartyLogId ? { logId: row.thirdPartyLogId } : {}),
+          updatedNote: stored.note ?? '',
+          returnMessage: this.queued(session, outcome, 'The change'),
+        };
       }
       const updatedNote = outcome.data?.updatedNote;
       return {
         successful: true,
-        logId: row.thirdPartyLogId,
+        logId: outcome.logId ?? row.thirdPartyLogId ?? undefined,
         updatedNote: typeof updatedNote === 'string' ? updatedNote : (stored.note ?? ''),
         returnMessage: outcome.returnMessage ?? success('Call log updated.'),
       };
@@ -309,13 +317,23 @@ export class CallLogService {
     }
     const extensionKey = str(query.hashedExtensionId) ?? str(query.extensionNumber) ?? '';
     const rows = await this.callLogs.findBySessions(session.user.id, sessionIds, extensionKey);
-    const logged = new Map(
-      rows.filter((row) => row.thirdPartyLogId).map((row) => [row.sessionId, row] as const),
-    );
+    const bySession = new Map(rows.map((row) => [row.sessionId, row] as const));
     let unavailable = 0;
+    let queued = 0;
     const logs: CallLogLookupItemDto[] = [];
     for (const sessionId of sessionIds) {
-      const row = logged.get(sessionId);
+      const row = bySession.get(sessionId);
+      if (row && !row.thirdPartyLogId) {
+        // A create still in the outbox is logged as far as the extension is concerned: it will
+        // reach the CRM without a resend, and offering to log it again would make a second one.
+        // The contract's item has no queued flag; no logId and the answer's warning say it.
+        const key = { userId: row.userId, sessionId, extensionKey: row.extensionKey };
+        if ((await this.delivery.openWrites(key.userId, callTarget(key))).some((write) => write.kind === CALL_CREATE)) {
+          queued += 1;
+          logs.push({ sessionId, matched: true });
+          continue;
+        }
+      }
       if (!row?.thirdPartyLogId) {
         logs.push({ sessionId, matched: false });
         continue;
@@ -337,12 +355,15 @@ export class CallLogService {
       }
       logs.push(item);
     }
+    const notes = [
+      queued > 0 &&
+        `${queued === 1 ? '1 call is' : `${queued} calls are`} queued and will be written to ${session.connector.manifest.displayName} automatically.`,
+      unavailable > 0 && `The CRM could not return details for ${unavailable} of the logged calls.`,
+    ].filter(Boolean);
     return {
       successful: true,
       logs,
-      ...(unavailable > 0
-        ? { returnMessage: warning(`The CRM could not return details for ${unavailable} of the logged calls.`) }
-        : {}),
+      ...(notes.length > 0 ? { returnMessage: warning(notes.join(' ')) } : {}),
     };
   }
 
@@ -366,9 +387,8 @@ export class CallLogService {
     return { successful: false, returnMessage: warning(`Existing log for session ${key.sessionId}`) };
   }
 
-  /** A refusal carries the CRM's reason; a queued write is kept and delivered by the outbox worker. */
-  private notDelivered(session: CrmSession, outcome: Exclude<SubmitOutcome, { status: 'delivered' }>, what: string) {
-    if (outcome.status === 'refused') return danger(outcome.reason);
+  /** A queued write is kept and delivered by the outbox worker; the CRM's reason says why it waits. */
+  private queued(session: CrmSession, outcome: Extract<SubmitOutcome, { status: 'queued' }>, what: string) {
     return queuedNotice(outcome.reason, `${what} is`, session.connector.manifest.displayName);
   }
 }

@@ -26,6 +26,11 @@ export type CallCreatePayload = {
   > &
     Record<string, unknown>;
   stored: Record<string, unknown>;
+  /**
+   * Set when PATCHes were folded into this create (params then hold their merged fields):
+   * if an earlier attempt turns out to have landed as first sent, this update brings it up to date.
+   */
+  update?: CallUpdatePayload['params'];
 };
 
 export type CallUpdatePayload = {
@@ -54,12 +59,19 @@ export class CallCreateWriteHandler implements WriteHandler, OnModuleInit {
   }
 
   async deliver(write: PendingWriteEntity, session: CrmSession): Promise<HandledWrite> {
-    const { key, params, stored } = write.payload as CallCreatePayload;
+    const { key, params, stored, update } = write.payload as CallCreatePayload;
     // Recorded by an attempt that stopped before removing the outbox row (a first attempt has none).
     if (write.attempts > 1 || write.outcomeUnknown) {
       const recorded = await this.callLogs.findBySession(key);
       if (recorded?.thirdPartyLogId) {
-        return { logId: recorded.thirdPartyLogId, returnMessage: success('Call logged.'), record: async () => undefined };
+        const logId = recorded.thirdPartyLogId;
+        if (!update) return { logId, returnMessage: success('Call logged.'), record: async () => undefined };
+        await session.connector.updateCallLog({
+          ...session.context,
+          ...update,
+          existingCallLog: { thirdPartyLogId: logId, sessionId: key.sessionId, contactId: recorded.contactId },
+        });
+        return { logId, returnMessage: success('Call logged.'), record: (scope) => this.callLogs.updateDetails(key, stored, scope) };
       }
     }
 
@@ -77,6 +89,13 @@ export class CallCreateWriteHandler implements WriteHandler, OnModuleInit {
       }
       logId = String(result.logId);
       returnMessage = result.returnMessage;
+    } else if (update) {
+      // The found record is the create as first sent; the PATCHes folded in since must still reach it.
+      await connector.updateCallLog({
+        ...session.context,
+        ...update,
+        existingCallLog: { thirdPartyLogId: logId, sessionId: key.sessionId, contactId: params.contactInfo.id },
+      });
     }
     this.logger.log(
       `Logged call session ${key.sessionId} for ${key.userId} on ${connector.name} as ${logId}${found ? ' (reconciled)' : ''}`,
@@ -92,6 +111,27 @@ export class CallCreateWriteHandler implements WriteHandler, OnModuleInit {
   /** A retry can log the session again. */
   async refused(write: PendingWriteEntity): Promise<void> {
     await this.callLogs.release((write.payload as CallCreatePayload).claimId);
+  }
+
+  readonly absorbs = [CALL_UPDATE] as const;
+
+  /**
+   * A PATCH of a call whose create is still queued: the create goes out once, with the
+   * newest merged fields (each update carries them all). If the create may have landed as
+   * first sent, delivery reconciles it and then applies the folded update to what it found.
+   */
+  coalesce(head: PendingWriteEntity, followers: PendingWriteEntity[]): Record<string, unknown> {
+    const create = head.payload as CallCreatePayload;
+    const newest = followers[followers.length - 1]!.payload as CallUpdatePayload;
+    // The update's own top-level copies (startTime, duration, ...) live in callLog for a create.
+    const { recordingLink: _link, startTime: _start, duration: _duration, result: _result, ...content } = newest.params;
+    const merged: CallCreatePayload = {
+      ...create,
+      params: { ...content, contactInfo: create.params.contactInfo },
+      stored: newest.stored,
+      update: newest.params,
+    };
+    return merged;
   }
 }
 

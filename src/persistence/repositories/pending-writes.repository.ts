@@ -74,7 +74,7 @@ export class PendingWritesRepository {
       `ORDER BY ${col('id')} LIMIT 50`;
     this.followersSql =
       `SELECT ${sql.allColumns} FROM ${t} WHERE ${col('state')} = 'pending' ` +
-      `AND ${col('userId')} = :userId AND ${col('targetKey')} = :targetKey AND ${col('kind')} = :kind ` +
+      `AND ${col('userId')} = :userId AND ${col('targetKey')} = :targetKey ` +
       `AND ${col('id')} > (SELECT h.${col('id')} FROM ${t} h WHERE h.${col('writeKey')} = :writeKey) ` +
       `ORDER BY ${col('id')}`;
     this.openSql =
@@ -153,10 +153,10 @@ export class PendingWritesRepository {
     return rows.map(({ writeKey, userId }) => ({ writeKey, userId }));
   }
 
-  /** Pending writes of the same kind queued behind a claimed one, oldest first. */
+  /** Pending writes of the same target queued behind a claimed one, oldest first. */
   followers(head: PendingWriteEntity): Promise<PendingWriteEntity[]> {
-    const { userId, targetKey, kind, writeKey } = head;
-    return this.sql.select(this.followersSql, { userId, targetKey, kind, writeKey });
+    const { userId, targetKey, writeKey } = head;
+    return this.sql.select(this.followersSql, { userId, targetKey, writeKey });
   }
 
   /** Pending and delivering writes of a target, oldest first. */
