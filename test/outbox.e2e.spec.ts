@@ -122,6 +122,75 @@ describe('the outbox: CRM writes survive outages, lost answers and crashes (e2e)
     expect(await pending()).toEqual([]);
   });
 
+  it('backs off exponentially with jitter up to OUTBOX_RETRY_MAX_MS, and waits at least a Retry-After', async () => {
+    await start((c) => Object.assign(c, { failures: 100, failureStatus: 503 }), {
+      OUTBOX_POLL_MS: '3600000',
+      OUTBOX_RETRY_BASE_MS: '1000',
+      OUTBOX_RETRY_MAX_MS: '4000',
+    });
+    const waits: number[] = [];
+    for (let attempt = 1; attempt <= 6; attempt++) {
+      const before = Date.now();
+      if (attempt === 1) await post(messageLog([sms(1, 1)])).expect(200);
+      else await worker().runOnce(later());
+      const [write] = await pending();
+      expect(write!.attempts).toBe(attempt);
+      waits.push(Date.parse(write!.nextAttemptAt) - before);
+    }
+    // Upper half of 1, 2, 4, 4, 4, 4 s (the cap), give or take the clock between statements.
+    const ceilings = [1000, 2000, 4000, 4000, 4000, 4000];
+    waits.forEach((wait, i) => {
+      expect(wait).toBeGreaterThanOrEqual(ceilings[i]! / 2 - 1000);
+      expect(wait).toBeLessThanOrEqual(ceilings[i]! + 1000);
+    });
+
+    crm.failureRetryAfterMs = 20_000;
+    const before = Date.now();
+    await worker().runOnce(later());
+    const [write] = await pending();
+    expect(Date.parse(write!.nextAttemptAt) - before).toBeGreaterThanOrEqual(20_000);
+    expect(crm.activities.size).toBe(0);
+  });
+
+  it('gives a write up after OUTBOX_MAX_AGE: parked as failed with its reason, and messages can be logged again', async () => {
+    await start((c) => Object.assign(c, { failures: 3, failureStatus: 503 }), { OUTBOX_POLL_MS: '3600000', OUTBOX_MAX_AGE: '2h' });
+    await post(messageLog([sms(1, 1)])).expect(200);
+    // Not yet: an hour on, it is still tried.
+    await worker().runOnce(Date.now() + 60 * 60_000);
+    expect(await pending()).toMatchObject([{ state: 'pending', attempts: 2 }]);
+    await worker().runOnce(Date.now() + 3 * 60 * 60_000);
+    expect(await pending()).toMatchObject([
+      { state: 'failed', attempts: 2, lastError: 'Not delivered within 2 h: Counting CRM is down for maintenance' },
+    ]);
+    expect(crm.writes).toBe(2);
+    expect(crm.activities.size).toBe(0);
+    expect(await ledger()).toEqual([]);
+    // A failed write is never tried again; a resend logs the messages.
+    await worker().runOnce(Date.now() + 5 * 60 * 60_000);
+    expect(crm.writes).toBe(2);
+    crm.failures = 0;
+    await post(messageLog([sms(1, 1)])).expect(200);
+    expect(crm.activities.size).toBe(1);
+    expect(await ledger()).toHaveLength(1);
+  });
+
+  it('with OUTBOX_ENABLED=false, answers a CRM outage as a plain failure and keeps nothing', async () => {
+    await start((c) => Object.assign(c, { failures: 1, failureStatus: 503 }), { OUTBOX_ENABLED: 'false' });
+    const response = await post(messageLog([sms(1, 1)])).expect(200);
+    expect(response.body).toMatchObject({
+      successful: false,
+      returnMessage: { message: 'Counting CRM is down for maintenance', messageType: 'danger' },
+    });
+    expect(await pending()).toEqual([]);
+    expect(await ledger()).toEqual([]);
+    expect(await worker().runOnce(later())).toBe(0);
+    expect(crm.writes).toBe(1);
+    expect(crm.activities.size).toBe(0);
+    // The client's resend is what logs it.
+    await post(messageLog([sms(1, 1)])).expect(200).expect((r) => expect(r.body).toMatchObject({ successful: true, logIds: ['1'] }));
+    expect(crm.activities.size).toBe(1);
+  });
+
   it('reconciles a create whose answer was lost: finds it by its key and never creates it twice', async () => {
     await start((c) => Object.assign(c, { loseAnswers: 1 }));
     const response = await post(messageLog([sms(1, 1)])).expect(200);
@@ -451,5 +520,52 @@ describe('the outbox for call logs (e2e, local CRM)', () => {
     expect(update.mock.calls[0]![0]).toMatchObject({ note: 'Renewal agreed.', existingCallLog: { thirdPartyLogId: patched.body.logId } });
     const row = await t.get(CallLogsRepository).findBySession({ userId: `local-${owner}`, sessionId, extensionKey: 'hashed-ext-101' });
     expect(row).toMatchObject({ thirdPartyLogId: patched.body.logId, details: { note: 'Renewal agreed.' } });
+  });
+
+  it('after OUTBOX_MAX_AGE gives a queued call back: failed with its reason, not matched, and it can be logged again', async () => {
+    const sessionId = `s-${randomUUID()}`;
+    const connector = t.get(LocalCrmConnector);
+    const create = vi.spyOn(connector, 'createCallLog').mockRejectedValue(AppException.crmRequestFailed('local', 'CRM is busy', 429));
+    await t.http.post('/callLog').set(auth()).send(callBody(sessionId)).expect(200);
+    const lookup = () => t.http.get(`/callLog?sessionIds=${sessionId}&hashedExtensionId=hashed-ext-101`).set(auth());
+    expect((await lookup()).body.logs).toEqual([{ sessionId, matched: true }]);
+
+    await t.get(OutboxWorker).runOnce(Date.now() + 25 * 60 * 60_000);
+    const writes = await t.get(PendingWritesRepository).findByUser(`local-${owner}`);
+    expect(writes).toMatchObject([{ kind: 'call-create', state: 'failed', lastError: 'Not delivered within 24 h: CRM is busy' }]);
+    expect((await lookup()).body).toEqual({ successful: true, logs: [{ sessionId, matched: false }] });
+    const attempts = create.mock.calls.length;
+
+    create.mockRestore();
+    const again = await t.http.post('/callLog').set(auth()).send(callBody(sessionId)).expect(200);
+    expect(again.body).toMatchObject({ successful: true, logId: expect.any(String) });
+    expect((await lookup()).body.logs).toEqual([{ sessionId, matched: true, logId: again.body.logId }]);
+    // The failed write stays for an operator and is never sent.
+    await t.get(OutboxWorker).runOnce(Date.now() + 26 * 60 * 60_000);
+    expect(attempts).toBe(1);
+    const activities = (await t.get(LocalCrmStore).listActivities(owner, 'call')).filter((a) => a.details?.sessionId === sessionId);
+    expect(activities).toHaveLength(1);
+    await t.get(PendingWritesRepository).remove(writes.map((w) => w.writeKey));
+  });
+
+  it('with OUTBOX_ENABLED=false, answers a call the CRM cannot take now as a failure and gives the session back', async () => {
+    const off = await createTestApp({ env: { OUTBOX_ENABLED: 'false' } });
+    try {
+      const jwt = await off.login();
+      const sessionId = `s-${randomUUID()}`;
+      const connector = off.get(LocalCrmConnector);
+      vi.spyOn(connector, 'createCallLog').mockRejectedValueOnce(AppException.crmRequestFailed('local', 'CRM is busy', 503));
+      const failed = await off.http.post('/callLog').set('Authorization', `Bearer ${jwt}`).send(callBody(sessionId)).expect(200);
+      expect(failed.body).toMatchObject({ successful: false, returnMessage: { message: 'CRM is busy', messageType: 'danger' } });
+      expect(await off.get(PendingWritesRepository).findByUser(`local-${owner}`)).toEqual([]);
+      const lookup = await off.http
+        .get(`/callLog?sessionIds=${sessionId}&hashedExtensionId=hashed-ext-101`)
+        .set('Authorization', `Bearer ${jwt}`);
+      expect(lookup.body.logs).toEqual([{ sessionId, matched: false }]);
+      const again = await off.http.post('/callLog').set('Authorization', `Bearer ${jwt}`).send(callBody(sessionId)).expect(200);
+      expect(again.body).toMatchObject({ successful: true, logId: expect.any(String) });
+    } finally {
+      await off.close();
+    }
   });
 });

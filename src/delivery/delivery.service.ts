@@ -14,6 +14,12 @@ import type { SubmitOutcome, WriteHandler } from './write-handler.js';
 /** How often a request that waits behind an earlier write of its target looks again. */
 const INLINE_POLL_MS = 25;
 
+function describeDuration(ms: number): string {
+  if (ms % 3_600_000 === 0) return `${ms / 3_600_000} h`;
+  if (ms % 60_000 === 0) return `${ms / 60_000} min`;
+  return `${Math.round(ms / 1000)} s`;
+}
+
 export interface NewWrite {
   kind: string;
   /** The unit of ordering: writes of one target reach the CRM one at a time, oldest first. */
@@ -73,7 +79,7 @@ export class DeliveryService {
           if (claimed) return this.attempt(claimed, session, 'request', volatile);
         }
         const row = await this.writes.enqueue(record);
-        if (this.draining) return { status: 'queued' };
+        if (this.draining && this.config.outboxEnabled) return { status: 'queued' };
         return this.deliverInRequest(row, session, volatile);
       }),
     );
@@ -105,6 +111,23 @@ export class DeliveryService {
         return true;
       })(),
     );
+  }
+
+  /**
+   * Gives up on writes still pending OUTBOX_MAX_AGE after they were recorded: each is parked
+   * as failed with its last reason, logged, and what it claimed is given back (a call create
+   * frees its session, so the extension offers to log the call again). Resolves with how many.
+   */
+  async expireStale(now = Date.now()): Promise<number> {
+    const maxAge = this.config.OUTBOX_MAX_AGE;
+    const expired = await this.writes.expire(now - maxAge);
+    for (const write of expired) {
+      const reason = `Not delivered within ${describeDuration(maxAge)}: ${write.lastError ?? 'the CRM did not take it'}`;
+      await this.writes.fail(write.writeKey, reason);
+      await this.handlerFor(write.kind).refused?.(write);
+      this.logger.error(`Gave up on ${write.kind} write ${write.writeKey} of user ${write.userId}. ${reason}`);
+    }
+    return expired.length;
   }
 
   /** Stops new deliveries and waits for those at the CRM, so their outcomes are recorded before shutdown. */
@@ -144,9 +167,28 @@ export class DeliveryService {
           continue;
         }
       }
-      if (this.draining || Date.now() >= deadline) return { status: 'queued' };
+      if (this.draining || Date.now() >= deadline) {
+        if (this.config.outboxEnabled) return { status: 'queued' };
+        const withdrawn = await this.withdraw(row);
+        if (withdrawn) return withdrawn;
+      }
       await sleep(INLINE_POLL_MS);
     }
+  }
+
+  /**
+   * Outbox off: takes back a write that could not go out in its request, unless a delivery
+   * claimed it meanwhile (null: then its outcome is awaited as usual).
+   */
+  private async withdraw(row: PendingWriteEntity): Promise<SubmitOutcome | null> {
+    if (!(await this.writes.removePending(row.writeKey))) return null;
+    await this.handlerFor(row.kind).refused?.(row);
+    return {
+      status: 'refused',
+      reason: this.draining
+        ? 'The server is shutting down; please try again.'
+        : 'An earlier write of this log is still in progress; please try again.',
+    };
   }
 
   private async attempt(
@@ -202,13 +244,27 @@ export class DeliveryService {
       this.logger.warn(`The CRM refused ${what} (attempt ${write.attempts})`);
       return { status: 'refused', reason: verdict.reason };
     }
-    if (write.attempts >= this.config.OUTBOX_MAX_ATTEMPTS) {
+    if (mode === 'request' && !this.config.outboxEnabled) {
+      // No outbox (OUTBOX_ENABLED=false): a plain failure, and nothing kept for later.
+      await this.handlerFor(write.kind).refused?.(write);
+      await this.writes.remove([write.writeKey]);
+      this.logger.warn(`Not delivered, not queued (outbox off): ${what} (${verdict.reason})`);
+      if (verdict.unexpected) throw error;
+      return { status: 'refused', reason: verdict.reason };
+    }
+    const maxAttempts = this.config.OUTBOX_MAX_ATTEMPTS;
+    if (maxAttempts !== undefined && write.attempts >= maxAttempts) {
       // Parked, not given back: an earlier attempt may have landed, so the claim stays.
       await this.writes.fail(write.writeKey, `Gave up after ${write.attempts} attempts: ${verdict.reason}`);
       this.logger.error(`Gave up on ${what} after ${write.attempts} attempts`);
       return { status: 'queued', reason: verdict.reason };
     }
-    const delay = retryDelayMs(write.attempts, this.config.OUTBOX_RETRY_BASE_MS);
+    const delay = retryDelayMs(
+      write.attempts,
+      this.config.OUTBOX_RETRY_BASE_MS,
+      this.config.OUTBOX_RETRY_MAX_MS,
+      verdict.retryAfterMs,
+    );
     if (verdict.rateLimited) this.rateLimitedUntil.set(write.userId, Date.now() + delay);
     await this.writes.reschedule(write.writeKey, Date.now() + delay, verdict.reason, verdict.mayHaveLanded);
     this.logger.warn(`Queued ${what} for another attempt in ${delay} ms (attempt ${write.attempts})`);

@@ -177,17 +177,21 @@ export class CrmHttpClient {
           crmMessage ?? `${displayName} rejected the stored credentials. Please log in again.`,
         );
       }
+      // Passed on so the outbox waits as long as the CRM asked before trying the write again.
+      const retryAfterMs = this.serverWait(error);
       if (response.status === 429) {
         return AppException.crmRequestFailed(
           platform,
           crmMessage ?? `${displayName} rate limit reached. Please try again later.`,
           429,
+          retryAfterMs,
         );
       }
       return AppException.crmRequestFailed(
         platform,
         crmMessage ?? `${displayName} answered HTTP ${response.status}.`,
         response.status,
+        retryAfterMs,
       );
     }
     this.logger.warn(`${this.describe(request)} failed: ${error.code ?? 'no response'}`);

@@ -32,6 +32,8 @@ export class PendingWritesRepository {
   private readonly rescheduleUnknownSql: string;
   private readonly failSql: string;
   private readonly removeSql: string;
+  private readonly removePendingSql: string;
+  private readonly expireSql: string;
 
   constructor(@InjectRepository(PendingWriteEntity) private readonly writes: Repository<PendingWriteEntity>) {
     const sql = (this.sql = new FixedSql(writes));
@@ -93,6 +95,11 @@ export class PendingWritesRepository {
       `UPDATE ${t} SET ${col('state')} = 'failed', ${col('leaseUntil')} = NULL, ${col('lastError')} = :lastError, ${touched} ` +
       `WHERE ${col('writeKey')} = :writeKey`;
     this.removeSql = `DELETE FROM ${t} WHERE ${col('writeKey')} = :writeKey`;
+    this.removePendingSql = `DELETE FROM ${t} WHERE ${col('writeKey')} = :writeKey AND ${col('state')} = 'pending' RETURNING ${col('id')}`;
+    // Pending only: a write at the CRM finishes (or its claim runs out and it is reconciled) first.
+    this.expireSql =
+      `UPDATE ${t} SET ${col('state')} = 'failed', ${touched} ` +
+      `WHERE ${col('state')} = 'pending' AND ${col('recordedAt')} < :cutoff RETURNING ${sql.allColumns}`;
   }
 
   /** Records the intent; it is due at once. */
@@ -186,6 +193,16 @@ export class PendingWritesRepository {
   async remove(writeKeys: string[], scope?: LockScope): Promise<void> {
     // One fixed statement per key: nearly always one, and no new SQL text per count.
     for (const writeKey of writeKeys) await this.sql.run(this.removeSql, { writeKey }, scope?.manager);
+  }
+
+  /** Removes a write no delivery has claimed; false when one has (or it is gone). */
+  async removePending(writeKey: string): Promise<boolean> {
+    return (await this.sql.select(this.removePendingSql, { writeKey })).length > 0;
+  }
+
+  /** Marks failed, in one statement, the pending writes recorded before `cutoff`; returns them. */
+  expire(cutoff: number): Promise<PendingWriteEntity[]> {
+    return this.sql.select(this.expireSql, { cutoff: iso(cutoff) });
   }
 
   findByUser(userId: string): Promise<PendingWriteEntity[]> {
