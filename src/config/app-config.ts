@@ -84,6 +84,15 @@ export class AppConfig {
   @Max(500)
   DATABASE_POOL_SIZE = 20;
 
+  /**
+   * PostgreSQL only: how long a query waits for a free pooled connection before it fails
+   * (pg's connectionTimeoutMillis). Without it a spent pool hangs requests for ever.
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  DATABASE_ACQUIRE_TIMEOUT_MS = 10_000;
+
   /** Signs session JWTs and derives the key that encrypts CRM credentials at rest. */
   @ValidateIf((config: AppConfig) => config.NODE_ENV === 'production')
   @IsString({ message: 'APP_SERVER_SECRET_KEY is required when NODE_ENV=production' })
