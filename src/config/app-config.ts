@@ -75,8 +75,8 @@ export class AppConfig {
   DATABASE_SCHEMA?: string;
 
   /**
-   * PostgreSQL only: connections per instance. A digest write holds one (with its advisory
-   * lock) for the length of its CRM call, so this bounds concurrent digest writes.
+   * PostgreSQL only: connections per instance. None is held across a CRM call (writes go
+   * through the outbox), so a small pool serves many concurrent writes.
    */
   @Transform(toInt)
   @IsInt()

@@ -1,7 +1,7 @@
 import type { CrmSession } from '../auth/crm-session.js';
 import type { ReturnMessage } from '../common/return-message.js';
 import type { PendingWriteEntity } from '../persistence/entities/pending-write.entity.js';
-import type { LockScope } from '../persistence/keyed-lock.service.js';
+import type { LockScope } from '../persistence/transaction.service.js';
 
 /** What a delivered write gives back to the request that made it. */
 export interface DeliveredWrite {

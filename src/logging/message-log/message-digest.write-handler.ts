@@ -12,7 +12,7 @@ import { DeliveryService } from '../../delivery/delivery.service.js';
 import { findCreatedLog } from '../../delivery/reconcile.js';
 import type { HandledWrite, WriteHandler } from '../../delivery/write-handler.js';
 import type { PendingWriteEntity } from '../../persistence/entities/pending-write.entity.js';
-import type { LockScope } from '../../persistence/keyed-lock.service.js';
+import type { LockScope } from '../../persistence/transaction.service.js';
 import { MessageDigestsRepository } from '../../persistence/repositories/message-digests.repository.js';
 import { MessageLogsRepository } from '../../persistence/repositories/message-logs.repository.js';
 import { composeMessageDigest, type DigestEntry, sortByTime } from '../compose/message-digest.composer.js';

@@ -3,7 +3,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import { PendingWriteEntity } from '../entities/pending-write.entity.js';
 import { FixedSql } from '../fixed-sql.js';
-import type { LockScope } from '../keyed-lock.service.js';
+import type { LockScope } from '../transaction.service.js';
 import { isUniqueViolation } from '../unique-violation.js';
 
 export type NewPendingWrite = Pick<PendingWriteEntity, 'writeKey' | 'userId' | 'targetKey' | 'kind' | 'payload'>;
