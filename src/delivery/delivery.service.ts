@@ -42,6 +42,8 @@ export class DeliveryService {
   /** Keeps one instance's requests for one target from polling for each other. */
   private readonly targets = new KeyedMutex();
   private readonly inFlight = new Set<Promise<unknown>>();
+  /** Writes of this instance's waiting requests folded into another write: that write's outcome. */
+  private readonly carriedBy = new Map<string, Promise<SubmitOutcome>>();
   /** Users whose CRM answered 429, until when: the worker spends none of their rate budget meanwhile. */
   private readonly rateLimitedUntil = new Map<string, number>();
   private draining = false;
@@ -72,16 +74,18 @@ export class DeliveryService {
     this.handlerFor(write.kind);
     const userId = session.user.id;
     return this.track(
-      this.targets.run(`${userId}|${write.targetKey}`, async () => {
+      (async (): Promise<SubmitOutcome> => {
         const record = { writeKey: randomUUID(), userId, ...write };
         if (!this.draining) {
           const claimed = await this.writes.enqueueClaimed(record, this.config.OUTBOX_LEASE_MS);
           if (claimed) return this.attempt(claimed, session, 'request', volatile);
         }
+        // Recorded before taking this instance's turn for the target, so the write at the CRM
+        // now can be followed by one that takes every write queued meanwhile.
         const row = await this.writes.enqueue(record);
         if (this.draining && this.config.outboxEnabled) return { status: 'queued' };
-        return this.deliverInRequest(row, session, volatile);
-      }),
+        return this.targets.run(`${userId}|${write.targetKey}`, () => this.deliverInRequest(row, session, volatile));
+      })(),
     );
   }
 
@@ -107,7 +111,7 @@ export class DeliveryService {
           await this.settleFailure(claimed, error, 'worker');
           return true;
         }
-        await this.attempt(await this.coalesce(claimed), session, 'worker');
+        await this.attemptWithFollowers(claimed, session, 'worker');
         return true;
       })(),
     );
@@ -142,14 +146,19 @@ export class DeliveryService {
     let tookEarlier = false;
     let earlierReason: string | undefined;
     for (;;) {
+      const carrier = this.takeCarrier(row.writeKey);
+      if (carrier) return carrier;
       const claimed = await this.writes.claim(row.writeKey, this.config.OUTBOX_LEASE_MS);
-      if (claimed) return this.attempt(claimed, session, 'request', volatile);
+      if (claimed) return this.attemptWithFollowers(claimed, session, 'request', volatile);
       const open = await this.writes.open(row.userId, row.targetKey);
       if (!open.some((write) => write.writeKey === row.writeKey)) {
+        const folded = this.takeCarrier(row.writeKey);
+        if (folded) return folded;
         const current = await this.writes.find(row.writeKey);
         if (current?.state === 'failed') return { status: 'refused', reason: current.lastError ?? 'The CRM refused the write.' };
-        // Folded into an earlier write by another delivery, which logs it.
-        return { status: 'queued' };
+        // Folded into a write another instance is delivering: wait for it (within our
+        // deadline), then ask the handler whether what we carried is recorded.
+        return this.awaitForeignCarrier(row, deadline);
       }
       const head = open[0]!;
       // Waiting makes sense only while an earlier write is at the CRM, not through its backoff.
@@ -161,7 +170,7 @@ export class DeliveryService {
         const taken = await this.writes.claim(head.writeKey, this.config.OUTBOX_LEASE_MS);
         if (taken) {
           tookEarlier = true;
-          const outcome = await this.attempt(await this.coalesce(taken), session, 'worker', volatile);
+          const outcome = await this.attemptWithFollowers(taken, session, 'worker', volatile);
           if (!(await this.writes.find(row.writeKey))) return outcome;
           earlierReason = outcome.status === 'queued' ? outcome.reason : undefined;
           continue;
@@ -214,23 +223,64 @@ export class DeliveryService {
     return { status: 'delivered', ...delivered };
   }
 
-  /** Writes queued behind a claimed one travel with it, where its handler can fold them in. */
-  private async coalesce(head: PendingWriteEntity): Promise<PendingWriteEntity> {
+  /**
+   * Delivers a claimed write with the writes queued behind it that its handler can fold in:
+   * the CRM gets one write for all. A folded request of this instance hears the outcome of
+   * the write that carried it; one of another instance answers "queued" (nothing is lost).
+   */
+  private async attemptWithFollowers(
+    head: PendingWriteEntity,
+    session: CrmSession,
+    mode: AttemptMode,
+    volatile?: unknown,
+  ): Promise<SubmitOutcome> {
     const handler = this.handlerFor(head.kind);
-    if (!handler.coalesce) return head;
+    if (!handler.coalesce) return this.attempt(head, session, mode, volatile);
     const foldable = new Set([head.kind, ...(handler.absorbs ?? [])]);
     // Only the unbroken run behind the head: a write of another kind keeps its place in the order.
     const queued = await this.writes.followers(head);
     const stop = queued.findIndex((write) => !foldable.has(write.kind));
     const followers = stop < 0 ? queued : queued.slice(0, stop);
-    if (followers.length === 0) return head;
-    const payload = handler.coalesce(head, followers);
-    if (!payload) return head;
-    // Head first: if we stop in between, the followers are still queued and the
-    // handler skips what the head already delivered.
-    await this.writes.replacePayload(head.writeKey, payload);
-    await this.writes.remove(followers.map((follower) => follower.writeKey));
-    return { ...head, payload };
+    const payload = followers.length > 0 ? handler.coalesce(head, followers) : null;
+    if (!payload) return this.attempt(head, session, mode, volatile);
+
+    let settle!: (outcome: SubmitOutcome) => void;
+    const carried = new Promise<SubmitOutcome>((resolve) => (settle = resolve));
+    // Registered before the rows go, so a waiting request that misses its row finds the carrier.
+    for (const follower of followers) this.carriedBy.set(follower.writeKey, carried);
+    const forget = setTimeout(() => followers.forEach((f) => this.carriedBy.delete(f.writeKey)), 60_000);
+    forget.unref();
+    try {
+      // Head first: if we stop in between, the followers are still queued and the
+      // handler skips what the head already delivered.
+      await this.writes.replacePayload(head.writeKey, payload);
+      await this.writes.remove(followers.map((follower) => follower.writeKey));
+      const outcome = await this.attempt({ ...head, payload }, session, mode, volatile);
+      settle(outcome);
+      return outcome;
+    } catch (error) {
+      // Whatever failed, the carrying write is still ours in the outbox.
+      settle({ status: 'queued' });
+      throw error;
+    }
+  }
+
+  private async awaitForeignCarrier(row: PendingWriteEntity, deadline: number): Promise<SubmitOutcome> {
+    const handler = this.handlerFor(row.kind);
+    if (!handler.recorded) return { status: 'queued' };
+    for (;;) {
+      const open = await this.writes.open(row.userId, row.targetKey);
+      if (!open.some((write) => write.state === 'delivering') || this.draining || Date.now() >= deadline) break;
+      await sleep(INLINE_POLL_MS);
+    }
+    const done = await handler.recorded(row);
+    return done ? { status: 'delivered', ...done } : { status: 'queued' };
+  }
+
+  private takeCarrier(writeKey: string): Promise<SubmitOutcome> | undefined {
+    const carrier = this.carriedBy.get(writeKey);
+    if (carrier) this.carriedBy.delete(writeKey);
+    return carrier;
   }
 
   private async settleFailure(write: PendingWriteEntity, error: unknown, mode: AttemptMode): Promise<SubmitOutcome> {

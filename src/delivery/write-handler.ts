@@ -45,6 +45,11 @@ export interface WriteHandler {
    * call create takes the updates queued behind it). Default: its own kind only.
    */
   readonly absorbs?: readonly string[];
+  /**
+   * Whether what `write` carried is recorded as delivered (it was folded into a write that
+   * another instance delivered): the answer for its request, or null when it cannot tell.
+   */
+  recorded?(write: PendingWriteEntity): Promise<DeliveredWrite | null>;
 }
 
 /** How a submitted write ended for the request. */
