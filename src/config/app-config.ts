@@ -147,6 +147,15 @@ export class AppConfig {
   @IsUrl({ require_tld: false, protocols: ['http', 'https'] })
   PIPEDRIVE_API_BASE_URL?: string;
 
+  /**
+   * Requests per 2 s the server sends one Pipedrive company (Pipedrive's burst limit; the
+   * lowest plan allows 20, higher plans more). Counted per instance. 0 turns pacing off.
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  PIPEDRIVE_RATE_LIMIT_PER_2S = 20;
+
   @IsUrl({ require_tld: false, protocols: ['http', 'https'] })
   PIPEDRIVE_OAUTH_BASE_URL = 'https://oauth.pipedrive.com';
 
