@@ -120,7 +120,7 @@ describe('POST /messageLog: one CRM write per digest, exactly once (e2e)', () =>
       successful: true,
       logIds: ['1', '2'],
       returnMessage: {
-        message: 'Counting CRM is down for maintenance. The messages are saved and will be logged to Counting CRM automatically.',
+        message: 'Counting CRM is down for maintenance. The messages are queued and will be written to Counting CRM automatically.',
         messageType: 'warning',
       },
     });

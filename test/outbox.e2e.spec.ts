@@ -122,6 +122,75 @@ describe('the outbox: CRM writes survive outages, lost answers and crashes (e2e)
     expect(await pending()).toEqual([]);
   });
 
+  it('backs off exponentially with jitter up to OUTBOX_RETRY_MAX_MS, and waits at least a Retry-After', async () => {
+    await start((c) => Object.assign(c, { failures: 100, failureStatus: 503 }), {
+      OUTBOX_POLL_MS: '3600000',
+      OUTBOX_RETRY_BASE_MS: '1000',
+      OUTBOX_RETRY_MAX_MS: '4000',
+    });
+    const waits: number[] = [];
+    for (let attempt = 1; attempt <= 6; attempt++) {
+      const before = Date.now();
+      if (attempt === 1) await post(messageLog([sms(1, 1)])).expect(200);
+      else await worker().runOnce(later());
+      const [write] = await pending();
+      expect(write!.attempts).toBe(attempt);
+      waits.push(Date.parse(write!.nextAttemptAt) - before);
+    }
+    // Upper half of 1, 2, 4, 4, 4, 4 s (the cap), give or take the clock between statements.
+    const ceilings = [1000, 2000, 4000, 4000, 4000, 4000];
+    waits.forEach((wait, i) => {
+      expect(wait).toBeGreaterThanOrEqual(ceilings[i]! / 2 - 1000);
+      expect(wait).toBeLessThanOrEqual(ceilings[i]! + 1000);
+    });
+
+    crm.failureRetryAfterMs = 20_000;
+    const before = Date.now();
+    await worker().runOnce(later());
+    const [write] = await pending();
+    expect(Date.parse(write!.nextAttemptAt) - before).toBeGreaterThanOrEqual(20_000);
+    expect(crm.activities.size).toBe(0);
+  });
+
+  it('gives a write up after OUTBOX_MAX_AGE: parked as failed with its reason, and messages can be logged again', async () => {
+    await start((c) => Object.assign(c, { failures: 3, failureStatus: 503 }), { OUTBOX_POLL_MS: '3600000', OUTBOX_MAX_AGE: '2h' });
+    await post(messageLog([sms(1, 1)])).expect(200);
+    // Not yet: an hour on, it is still tried.
+    await worker().runOnce(Date.now() + 60 * 60_000);
+    expect(await pending()).toMatchObject([{ state: 'pending', attempts: 2 }]);
+    await worker().runOnce(Date.now() + 3 * 60 * 60_000);
+    expect(await pending()).toMatchObject([
+      { state: 'failed', attempts: 2, lastError: 'Not delivered within 2 h: Counting CRM is down for maintenance' },
+    ]);
+    expect(crm.writes).toBe(2);
+    expect(crm.activities.size).toBe(0);
+    expect(await ledger()).toEqual([]);
+    // A failed write is never tried again; a resend logs the messages.
+    await worker().runOnce(Date.now() + 5 * 60 * 60_000);
+    expect(crm.writes).toBe(2);
+    crm.failures = 0;
+    await post(messageLog([sms(1, 1)])).expect(200);
+    expect(crm.activities.size).toBe(1);
+    expect(await ledger()).toHaveLength(1);
+  });
+
+  it('with OUTBOX_ENABLED=false, answers a CRM outage as a plain failure and keeps nothing', async () => {
+    await start((c) => Object.assign(c, { failures: 1, failureStatus: 503 }), { OUTBOX_ENABLED: 'false' });
+    const response = await post(messageLog([sms(1, 1)])).expect(200);
+    expect(response.body).toMatchObject({
+      successful: false,
+      returnMessage: { message: 'Counting CRM is down for maintenance', messageType: 'danger' },
+    });
+    expect(await pending()).toEqual([]);
+    expect(await ledger()).toEqual([]);
+    expect(await worker().runOnce(later())).toBe(0);
+    expect(crm.writes).toBe(1);
+    expect(crm.activities.size).toBe(0);
+    // The client's resend is what logs it.
+    await post(messageLog([sms(1, 1)])).expect(200).expect((r) => expect(r.body).toMatchObject({ successful: true, logIds: ['1'] }));
+    expect(crm.activities.size).toBe(1);
+  });
+
   it('reconciles a create whose answer was lost: finds it by its key and never creates it twice', async () => {
     await start((c) => Object.assign(c, { loseAnswers: 1 }));
     const response = await post(messageLog([sms(1, 1)])).expect(200);
@@ -328,13 +397,26 @@ describe('the outbox for call logs (e2e, local CRM)', () => {
     vi.spyOn(connector, 'createCallLog').mockRejectedValueOnce(AppException.crmRequestFailed('local', 'CRM is busy', 503));
     const queued = await t.http.post('/callLog').set(auth()).send(callBody(sessionId)).expect(200);
     expect(queued.body).toEqual({
-      successful: false,
+      successful: true,
       returnMessage: {
-        message: 'CRM is busy. The call is saved and will be logged to Local CRM automatically.',
+        message: 'CRM is busy. The call is queued and will be written to Local CRM automatically.',
         messageType: 'warning',
         ttl: expect.any(Number),
       },
     });
+    // Queued counts as logged: the extension must not offer to log it again, and a resend is refused.
+    const whileQueued = await t.http.get(`/callLog?sessionIds=${sessionId}&hashedExtensionId=hashed-ext-101`).set(auth());
+    expect(whileQueued.body).toEqual({
+      successful: true,
+      logs: [{ sessionId, matched: true }],
+      returnMessage: {
+        message: '1 call is queued and will be written to Local CRM automatically.',
+        messageType: 'warning',
+        ttl: expect.any(Number),
+      },
+    });
+    const again = await t.http.post('/callLog').set(auth()).send(callBody(sessionId)).expect(200);
+    expect(again.body).toMatchObject({ successful: false, returnMessage: { message: `Existing log for session ${sessionId}` } });
     const find = vi.spyOn(connector, 'findLogByIdempotencyKey');
     expect(await t.get(OutboxWorker).runOnce(later())).toBe(1);
     expect(find).toHaveBeenCalledTimes(1);
@@ -357,8 +439,10 @@ describe('the outbox for call logs (e2e, local CRM)', () => {
       .send({ sessionId, hashedExtensionId: 'hashed-ext-101', note: 'Renewal agreed.' })
       .expect(200);
     expect(first.body).toMatchObject({
-      successful: false,
-      returnMessage: { message: 'CRM is busy. The change is saved and will be logged to Local CRM automatically.' },
+      successful: true,
+      logId: expect.any(String),
+      updatedNote: 'Renewal agreed.',
+      returnMessage: { message: 'CRM is busy. The change is queued and will be written to Local CRM automatically.' },
     });
     const second = await t.http
       .patch('/callLog')
@@ -376,5 +460,112 @@ describe('the outbox for call logs (e2e, local CRM)', () => {
     });
     expect(row!.details).toMatchObject({ note: 'Renewal agreed.', callLog: { duration: 300 } });
     expect(await t.get(PendingWritesRepository).findByUser(`local-${owner}`)).toEqual([]);
+  });
+
+  it('merges PATCHes of a queued call into its create: the CRM gets one write with every field', async () => {
+    const sessionId = `s-${randomUUID()}`;
+    const connector = t.get(LocalCrmConnector);
+    const create = vi
+      .spyOn(connector, 'createCallLog')
+      .mockRejectedValueOnce(AppException.crmRequestFailed('local', 'CRM is busy', 503))
+      .mockRejectedValueOnce(AppException.crmRequestFailed('local', 'CRM is busy', 503));
+    const update = vi.spyOn(connector, 'updateCallLog');
+    const patch = (fields: object) =>
+      t.http.patch('/callLog').set(auth()).send({ sessionId, hashedExtensionId: 'hashed-ext-101', ...fields }).expect(200);
+    const posted = await t.http.post('/callLog').set(auth()).send(callBody(sessionId)).expect(200);
+    expect(posted.body).toMatchObject({ successful: true, returnMessage: { messageType: 'warning' } });
+    // The PATCH tries the queued create once more (the CRM is still down) and is folded into it.
+    const first = await patch({ note: 'Renewal agreed.' });
+    expect(first.body).toMatchObject({ successful: true, updatedNote: 'Renewal agreed.', returnMessage: { messageType: 'warning' } });
+    expect(first.body.logId).toBeUndefined();
+    // The CRM is back: this PATCH delivers the create itself, carrying both PATCHes.
+    const second = await patch({ subject: 'Renewal call' });
+    expect(second.body).toMatchObject({ successful: true, logId: expect.any(String), updatedNote: 'Renewal agreed.' });
+    expect(create).toHaveBeenCalledTimes(3);
+    expect(update).not.toHaveBeenCalled();
+    expect(create.mock.calls[2]![0]).toMatchObject({ note: 'Renewal agreed.', subject: 'Renewal call', contactInfo: { id: '1' } });
+
+    const activities = (await t.get(LocalCrmStore).listActivities(owner, 'call')).filter((a) => a.details?.sessionId === sessionId);
+    expect(activities).toHaveLength(1);
+    expect(String(activities[0]!.id)).toBe(second.body.logId);
+    expect(await t.get(PendingWritesRepository).findByUser(`local-${owner}`)).toEqual([]);
+    const row = await t.get(CallLogsRepository).findBySession({ userId: `local-${owner}`, sessionId, extensionKey: 'hashed-ext-101' });
+    expect(row).toMatchObject({ thirdPartyLogId: second.body.logId, details: { note: 'Renewal agreed.', subject: 'Renewal call' } });
+    const lookup = await t.http.get(`/callLog?sessionIds=${sessionId}&hashedExtensionId=hashed-ext-101`).set(auth());
+    expect(lookup.body).toEqual({ successful: true, logs: [{ sessionId, matched: true, logId: second.body.logId }] });
+  });
+
+  it('a PATCH folded into a create whose answer was lost reaches the record the reconcile finds', async () => {
+    const sessionId = `s-${randomUUID()}`;
+    const connector = t.get(LocalCrmConnector);
+    const original = connector.createCallLog.bind(connector);
+    const create = vi.spyOn(connector, 'createCallLog').mockImplementationOnce(async (params) => {
+      await original(params);
+      throw AppException.crmRequestFailed('local', 'Local CRM did not answer in time', 504);
+    });
+    const update = vi.spyOn(connector, 'updateCallLog');
+    await t.http.post('/callLog').set(auth()).send(callBody(sessionId)).expect(200);
+    const patched = await t.http
+      .patch('/callLog')
+      .set(auth())
+      .send({ sessionId, hashedExtensionId: 'hashed-ext-101', note: 'Renewal agreed.' })
+      .expect(200);
+    expect(patched.body).toMatchObject({ successful: true, logId: expect.any(String), updatedNote: 'Renewal agreed.' });
+    // Found by its key, not created again; the folded PATCH went to the found record.
+    expect(create).toHaveBeenCalledTimes(1);
+    expect(update).toHaveBeenCalledTimes(1);
+    const activities = (await t.get(LocalCrmStore).listActivities(owner, 'call')).filter((a) => a.details?.sessionId === sessionId);
+    expect(activities).toHaveLength(1);
+    expect(String(activities[0]!.id)).toBe(patched.body.logId);
+    expect(update.mock.calls[0]![0]).toMatchObject({ note: 'Renewal agreed.', existingCallLog: { thirdPartyLogId: patched.body.logId } });
+    const row = await t.get(CallLogsRepository).findBySession({ userId: `local-${owner}`, sessionId, extensionKey: 'hashed-ext-101' });
+    expect(row).toMatchObject({ thirdPartyLogId: patched.body.logId, details: { note: 'Renewal agreed.' } });
+  });
+
+  it('after OUTBOX_MAX_AGE gives a queued call back: failed with its reason, not matched, and it can be logged again', async () => {
+    const sessionId = `s-${randomUUID()}`;
+    const connector = t.get(LocalCrmConnector);
+    const create = vi.spyOn(connector, 'createCallLog').mockRejectedValue(AppException.crmRequestFailed('local', 'CRM is busy', 429));
+    await t.http.post('/callLog').set(auth()).send(callBody(sessionId)).expect(200);
+    const lookup = () => t.http.get(`/callLog?sessionIds=${sessionId}&hashedExtensionId=hashed-ext-101`).set(auth());
+    expect((await lookup()).body.logs).toEqual([{ sessionId, matched: true }]);
+
+    await t.get(OutboxWorker).runOnce(Date.now() + 25 * 60 * 60_000);
+    const writes = await t.get(PendingWritesRepository).findByUser(`local-${owner}`);
+    expect(writes).toMatchObject([{ kind: 'call-create', state: 'failed', lastError: 'Not delivered within 24 h: CRM is busy' }]);
+    expect((await lookup()).body).toEqual({ successful: true, logs: [{ sessionId, matched: false }] });
+    const attempts = create.mock.calls.length;
+
+    create.mockRestore();
+    const again = await t.http.post('/callLog').set(auth()).send(callBody(sessionId)).expect(200);
+    expect(again.body).toMatchObject({ successful: true, logId: expect.any(String) });
+    expect((await lookup()).body.logs).toEqual([{ sessionId, matched: true, logId: again.body.logId }]);
+    // The failed write stays for an operator and is never sent.
+    await t.get(OutboxWorker).runOnce(Date.now() + 26 * 60 * 60_000);
+    expect(attempts).toBe(1);
+    const activities = (await t.get(LocalCrmStore).listActivities(owner, 'call')).filter((a) => a.details?.sessionId === sessionId);
+    expect(activities).toHaveLength(1);
+    await t.get(PendingWritesRepository).remove(writes.map((w) => w.writeKey));
+  });
+
+  it('with OUTBOX_ENABLED=false, answers a call the CRM cannot take now as a failure and gives the session back', async () => {
+    const off = await createTestApp({ env: { OUTBOX_ENABLED: 'false' } });
+    try {
+      const jwt = await off.login();
+      const sessionId = `s-${randomUUID()}`;
+      const connector = off.get(LocalCrmConnector);
+      vi.spyOn(connector, 'createCallLog').mockRejectedValueOnce(AppException.crmRequestFailed('local', 'CRM is busy', 503));
+      const failed = await off.http.post('/callLog').set('Authorization', `Bearer ${jwt}`).send(callBody(sessionId)).expect(200);
+      expect(failed.body).toMatchObject({ successful: false, returnMessage: { message: 'CRM is busy', messageType: 'danger' } });
+      expect(await off.get(PendingWritesRepository).findByUser(`local-${owner}`)).toEqual([]);
+      const lookup = await off.http
+        .get(`/callLog?sessionIds=${sessionId}&hashedExtensionId=hashed-ext-101`)
+        .set('Authorization', `Bearer ${jwt}`);
+      expect(lookup.body.logs).toEqual([{ sessionId, matched: false }]);
+      const again = await off.http.post('/callLog').set('Authorization', `Bearer ${jwt}`).send(callBody(sessionId)).expect(200);
+      expect(again.body).toMatchObject({ successful: true, logId: expect.any(String) });
+    } finally {
+      await off.close();
+    }
   });
 });

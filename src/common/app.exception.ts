@@ -31,7 +31,8 @@ export class AppException extends Error {
   constructor(
     readonly code: AppErrorCode,
     message: string,
-    readonly details: { fields?: string[]; status?: number; platform?: string } = {},
+    /** retryAfterMs: the wait the CRM asked for (Retry-After or its rate-limit reset), when it said. */
+    readonly details: { fields?: string[]; status?: number; platform?: string; retryAfterMs?: number } = {},
   ) {
     super(message);
     this.name = 'AppException';
@@ -50,8 +51,12 @@ export class AppException extends Error {
   }
 
   /** `message` is the CRM's own reason, shown to the user. */
-  static crmRequestFailed(platform: string, message: string, status?: number): AppException {
-    return new AppException(AppErrorCode.CrmRequestFailed, message, { platform, status });
+  static crmRequestFailed(platform: string, message: string, status?: number, retryAfterMs?: number): AppException {
+    return new AppException(AppErrorCode.CrmRequestFailed, message, {
+      platform,
+      status,
+      ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
+    });
   }
 
   static crmAuthorizationFailed(platform: string, message: string): AppException {

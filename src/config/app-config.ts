@@ -12,6 +12,7 @@ import {
   ValidateIf,
   validateSync,
 } from 'class-validator';
+import { parseDurationMs } from './duration.js';
 
 export const LOG_FORMATS = ['text/plain', 'text/html', 'text/markdown'] as const;
 export type ComposedLogFormat = (typeof LOG_FORMATS)[number];
@@ -28,6 +29,9 @@ const toList = ({ value }: { value: unknown }) =>
         .map((item) => item.trim())
         .filter(Boolean)
     : value;
+
+const toDurationMs = ({ value }: { value: unknown }) =>
+  typeof value === 'string' ? (parseDurationMs(value) ?? Number.NaN) : value;
 
 /** The longest Retry-After the CRM HTTP client waits out (CrmHttpClient's maxRetryWaitMs default). */
 const CRM_MAX_RATE_LIMIT_WAIT_MS = 30_000;
@@ -125,14 +129,23 @@ export class AppConfig {
   DATABASE_SCHEMA?: string;
 
   /**
-   * PostgreSQL only: connections per instance. A digest write holds one (with its advisory
-   * lock) for the length of its CRM call, so this bounds concurrent digest writes.
+   * PostgreSQL only: connections per instance. None is held across a CRM call (writes go
+   * through the outbox), so a small pool serves many concurrent writes.
    */
   @Transform(toInt)
   @IsInt()
   @Min(2)
   @Max(500)
   DATABASE_POOL_SIZE = 20;
+
+  /**
+   * PostgreSQL only: how long a query waits for a free pooled connection before it fails
+   * (pg's connectionTimeoutMillis). Without it a spent pool hangs requests for ever.
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  DATABASE_ACQUIRE_TIMEOUT_MS = 10_000;
 
   /** Signs session JWTs and derives the key that encrypts CRM credentials at rest. */
   @ValidateIf((config: AppConfig) => !config.isDevelopmentOrTest)
@@ -187,6 +200,15 @@ export class AppConfig {
   @IsOptional()
   @IsUrl({ require_tld: false, protocols: ['http', 'https'] })
   PIPEDRIVE_API_BASE_URL?: string;
+
+  /**
+   * Requests per 2 s the server sends one Pipedrive company (Pipedrive's burst limit; the
+   * lowest plan allows 20, higher plans more). Counted per instance. 0 turns pacing off.
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  PIPEDRIVE_RATE_LIMIT_PER_2S = 20;
 
   @IsUrl({ require_tld: false, protocols: ['http', 'https'] })
   PIPEDRIVE_OAUTH_BASE_URL = 'https://oauth.pipedrive.com';
@@ -289,17 +311,43 @@ export class AppConfig {
   @Min(10)
   OUTBOX_POLL_MS = 1_000;
 
-  /** First wait before a failed CRM write is tried again; doubles per attempt up to 5 minutes. */
+  /**
+   * 'false' turns the outbox off: a write the CRM cannot take now is answered as a plain
+   * failure and nothing is kept. Writes already queued are still delivered.
+   */
+  @IsIn(['true', 'false'])
+  OUTBOX_ENABLED = 'true';
+
+  /** First wait before a failed CRM write is tried again; doubles per attempt up to OUTBOX_RETRY_MAX_MS. */
   @Transform(toInt)
   @IsInt()
   @Min(10)
-  OUTBOX_RETRY_BASE_MS = 5_000;
+  OUTBOX_RETRY_BASE_MS = 1_000;
 
-  /** Attempts after which a CRM write is parked as failed. */
+  /**
+   * The longest wait between attempts (before jitter and a CRM's Retry-After): kept short
+   * so a CRM that comes back gets its backlog within a minute.
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(10)
+  OUTBOX_RETRY_MAX_MS = 30_000;
+
+  /**
+   * How long a write may stay pending before it is given up as failed (ms, `24h`-style or
+   * ISO-8601 such as `PT24H`); a given-up call create gives the session back.
+   */
+  @Transform(toDurationMs)
+  @IsInt({ message: 'OUTBOX_MAX_AGE must be a duration: milliseconds, e.g. 24h or 90m, or ISO-8601 such as PT24H' })
+  @Min(1_000, { message: 'OUTBOX_MAX_AGE must be at least one second' })
+  OUTBOX_MAX_AGE = 24 * 3_600_000;
+
+  /** Attempts after which a CRM write is parked as failed; unset: only OUTBOX_MAX_AGE ends its attempts. */
+  @IsOptional()
   @Transform(toInt)
   @IsInt()
   @Min(1)
-  OUTBOX_MAX_ATTEMPTS = 20;
+  OUTBOX_MAX_ATTEMPTS?: number;
 
   /**
    * How long a claim on a write lasts; after it another instance takes the write over and
@@ -332,6 +380,10 @@ export class AppConfig {
   get minimumOutboxLeaseMs(): number {
     const attempts = this.CRM_HTTP_MAX_RETRIES + 1;
     return 2 * (this.CRM_HTTP_TIMEOUT_MS * attempts + CRM_MAX_RATE_LIMIT_WAIT_MS * this.CRM_HTTP_MAX_RETRIES);
+  }
+
+  get outboxEnabled(): boolean {
+    return this.OUTBOX_ENABLED === 'true';
   }
 
   get isProduction(): boolean {

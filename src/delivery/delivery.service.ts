@@ -14,6 +14,12 @@ import type { SubmitOutcome, WriteHandler } from './write-handler.js';
 /** How often a request that waits behind an earlier write of its target looks again. */
 const INLINE_POLL_MS = 25;
 
+function describeDuration(ms: number): string {
+  if (ms % 3_600_000 === 0) return `${ms / 3_600_000} h`;
+  if (ms % 60_000 === 0) return `${ms / 60_000} min`;
+  return `${Math.round(ms / 1000)} s`;
+}
+
 export interface NewWrite {
   kind: string;
   /** The unit of ordering: writes of one target reach the CRM one at a time, oldest first. */
@@ -36,6 +42,8 @@ export class DeliveryService {
   /** Keeps one instance's requests for one target from polling for each other. */
   private readonly targets = new KeyedMutex();
   private readonly inFlight = new Set<Promise<unknown>>();
+  /** Writes of this instance's waiting requests folded into another write: that write's outcome. */
+  private readonly carriedBy = new Map<string, Promise<SubmitOutcome>>();
   /** Users whose CRM answered 429, until when: the worker spends none of their rate budget meanwhile. */
   private readonly rateLimitedUntil = new Map<string, number>();
   private draining = false;
@@ -66,16 +74,18 @@ export class DeliveryService {
     this.handlerFor(write.kind);
     const userId = session.user.id;
     return this.track(
-      this.targets.run(`${userId}|${write.targetKey}`, async () => {
+      (async (): Promise<SubmitOutcome> => {
         const record = { writeKey: randomUUID(), userId, ...write };
         if (!this.draining) {
           const claimed = await this.writes.enqueueClaimed(record, this.config.OUTBOX_LEASE_MS);
           if (claimed) return this.attempt(claimed, session, 'request', volatile);
         }
+        // Recorded before taking this instance's turn for the target, so the write at the CRM
+        // now can be followed by one that takes every write queued meanwhile.
         const row = await this.writes.enqueue(record);
-        if (this.draining) return { status: 'queued' };
-        return this.deliverInRequest(row, session, volatile);
-      }),
+        if (this.draining && this.config.outboxEnabled) return { status: 'queued' };
+        return this.targets.run(`${userId}|${write.targetKey}`, () => this.deliverInRequest(row, session, volatile));
+      })(),
     );
   }
 
@@ -101,10 +111,27 @@ export class DeliveryService {
           await this.settleFailure(claimed, error, 'worker');
           return true;
         }
-        await this.attempt(await this.coalesce(claimed), session, 'worker');
+        await this.attemptWithFollowers(claimed, session, 'worker');
         return true;
       })(),
     );
+  }
+
+  /**
+   * Gives up on writes still pending OUTBOX_MAX_AGE after they were recorded: each is parked
+   * as failed with its last reason, logged, and what it claimed is given back (a call create
+   * frees its session, so the extension offers to log the call again). Resolves with how many.
+   */
+  async expireStale(now = Date.now()): Promise<number> {
+    const maxAge = this.config.OUTBOX_MAX_AGE;
+    const expired = await this.writes.expire(now - maxAge);
+    for (const write of expired) {
+      const reason = `Not delivered within ${describeDuration(maxAge)}: ${write.lastError ?? 'the CRM did not take it'}`;
+      await this.writes.fail(write.writeKey, reason);
+      await this.handlerFor(write.kind).refused?.(write);
+      this.logger.error(`Gave up on ${write.kind} write ${write.writeKey} of user ${write.userId}. ${reason}`);
+    }
+    return expired.length;
   }
 
   /** Stops new deliveries and waits for those at the CRM, so their outcomes are recorded before shutdown. */
@@ -119,14 +146,19 @@ export class DeliveryService {
     let tookEarlier = false;
     let earlierReason: string | undefined;
     for (;;) {
+      const carrier = this.takeCarrier(row.writeKey);
+      if (carrier) return carrier;
       const claimed = await this.writes.claim(row.writeKey, this.config.OUTBOX_LEASE_MS);
-      if (claimed) return this.attempt(claimed, session, 'request', volatile);
+      if (claimed) return this.attemptWithFollowers(claimed, session, 'request', volatile);
       const open = await this.writes.open(row.userId, row.targetKey);
       if (!open.some((write) => write.writeKey === row.writeKey)) {
+        const folded = this.takeCarrier(row.writeKey);
+        if (folded) return folded;
         const current = await this.writes.find(row.writeKey);
         if (current?.state === 'failed') return { status: 'refused', reason: current.lastError ?? 'The CRM refused the write.' };
-        // Folded into an earlier write by another delivery, which logs it.
-        return { status: 'queued' };
+        // Folded into a write another instance is delivering: wait for it (within our
+        // deadline), then ask the handler whether what we carried is recorded.
+        return this.awaitForeignCarrier(row, deadline);
       }
       const head = open[0]!;
       // Waiting makes sense only while an earlier write is at the CRM, not through its backoff.
@@ -138,15 +170,34 @@ export class DeliveryService {
         const taken = await this.writes.claim(head.writeKey, this.config.OUTBOX_LEASE_MS);
         if (taken) {
           tookEarlier = true;
-          const outcome = await this.attempt(await this.coalesce(taken), session, 'worker', volatile);
+          const outcome = await this.attemptWithFollowers(taken, session, 'worker', volatile);
           if (!(await this.writes.find(row.writeKey))) return outcome;
           earlierReason = outcome.status === 'queued' ? outcome.reason : undefined;
           continue;
         }
       }
-      if (this.draining || Date.now() >= deadline) return { status: 'queued' };
+      if (this.draining || Date.now() >= deadline) {
+        if (this.config.outboxEnabled) return { status: 'queued' };
+        const withdrawn = await this.withdraw(row);
+        if (withdrawn) return withdrawn;
+      }
       await sleep(INLINE_POLL_MS);
     }
+  }
+
+  /**
+   * Outbox off: takes back a write that could not go out in its request, unless a delivery
+   * claimed it meanwhile (null: then its outcome is awaited as usual).
+   */
+  private async withdraw(row: PendingWriteEntity): Promise<SubmitOutcome | null> {
+    if (!(await this.writes.removePending(row.writeKey))) return null;
+    await this.handlerFor(row.kind).refused?.(row);
+    return {
+      status: 'refused',
+      reason: this.draining
+        ? 'The server is shutting down; please try again.'
+        : 'An earlier write of this log is still in progress; please try again.',
+    };
   }
 
   private async attempt(
@@ -172,19 +223,64 @@ export class DeliveryService {
     return { status: 'delivered', ...delivered };
   }
 
-  /** Writes queued behind a claimed one travel with it, where its handler can fold them in. */
-  private async coalesce(head: PendingWriteEntity): Promise<PendingWriteEntity> {
+  /**
+   * Delivers a claimed write with the writes queued behind it that its handler can fold in:
+   * the CRM gets one write for all. A folded request of this instance hears the outcome of
+   * the write that carried it; one of another instance answers "queued" (nothing is lost).
+   */
+  private async attemptWithFollowers(
+    head: PendingWriteEntity,
+    session: CrmSession,
+    mode: AttemptMode,
+    volatile?: unknown,
+  ): Promise<SubmitOutcome> {
     const handler = this.handlerFor(head.kind);
-    if (!handler.coalesce) return head;
-    const followers = await this.writes.followers(head);
-    if (followers.length === 0) return head;
-    const payload = handler.coalesce(head, followers);
-    if (!payload) return head;
-    // Head first: if we stop in between, the followers are still queued and the
-    // handler skips what the head already delivered.
-    await this.writes.replacePayload(head.writeKey, payload);
-    await this.writes.remove(followers.map((follower) => follower.writeKey));
-    return { ...head, payload };
+    if (!handler.coalesce) return this.attempt(head, session, mode, volatile);
+    const foldable = new Set([head.kind, ...(handler.absorbs ?? [])]);
+    // Only the unbroken run behind the head: a write of another kind keeps its place in the order.
+    const queued = await this.writes.followers(head);
+    const stop = queued.findIndex((write) => !foldable.has(write.kind));
+    const followers = stop < 0 ? queued : queued.slice(0, stop);
+    const payload = followers.length > 0 ? handler.coalesce(head, followers) : null;
+    if (!payload) return this.attempt(head, session, mode, volatile);
+
+    let settle!: (outcome: SubmitOutcome) => void;
+    const carried = new Promise<SubmitOutcome>((resolve) => (settle = resolve));
+    // Registered before the rows go, so a waiting request that misses its row finds the carrier.
+    for (const follower of followers) this.carriedBy.set(follower.writeKey, carried);
+    const forget = setTimeout(() => followers.forEach((f) => this.carriedBy.delete(f.writeKey)), 60_000);
+    forget.unref();
+    try {
+      // Head first: if we stop in between, the followers are still queued and the
+      // handler skips what the head already delivered.
+      await this.writes.replacePayload(head.writeKey, payload);
+      await this.writes.remove(followers.map((follower) => follower.writeKey));
+      const outcome = await this.attempt({ ...head, payload }, session, mode, volatile);
+      settle(outcome);
+      return outcome;
+    } catch (error) {
+      // Whatever failed, the carrying write is still ours in the outbox.
+      settle({ status: 'queued' });
+      throw error;
+    }
+  }
+
+  private async awaitForeignCarrier(row: PendingWriteEntity, deadline: number): Promise<SubmitOutcome> {
+    const handler = this.handlerFor(row.kind);
+    if (!handler.recorded) return { status: 'queued' };
+    for (;;) {
+      const open = await this.writes.open(row.userId, row.targetKey);
+      if (!open.some((write) => write.state === 'delivering') || this.draining || Date.now() >= deadline) break;
+      await sleep(INLINE_POLL_MS);
+    }
+    const done = await handler.recorded(row);
+    return done ? { status: 'delivered', ...done } : { status: 'queued' };
+  }
+
+  private takeCarrier(writeKey: string): Promise<SubmitOutcome> | undefined {
+    const carrier = this.carriedBy.get(writeKey);
+    if (carrier) this.carriedBy.delete(writeKey);
+    return carrier;
   }
 
   private async settleFailure(write: PendingWriteEntity, error: unknown, mode: AttemptMode): Promise<SubmitOutcome> {
@@ -198,13 +294,27 @@ export class DeliveryService {
       this.logger.warn(`The CRM refused ${what} (attempt ${write.attempts})`);
       return { status: 'refused', reason: verdict.reason };
     }
-    if (write.attempts >= this.config.OUTBOX_MAX_ATTEMPTS) {
+    if (mode === 'request' && !this.config.outboxEnabled) {
+      // No outbox (OUTBOX_ENABLED=false): a plain failure, and nothing kept for later.
+      await this.handlerFor(write.kind).refused?.(write);
+      await this.writes.remove([write.writeKey]);
+      this.logger.warn(`Not delivered, not queued (outbox off): ${what} (${verdict.reason})`);
+      if (verdict.unexpected) throw error;
+      return { status: 'refused', reason: verdict.reason };
+    }
+    const maxAttempts = this.config.OUTBOX_MAX_ATTEMPTS;
+    if (maxAttempts !== undefined && write.attempts >= maxAttempts) {
       // Parked, not given back: an earlier attempt may have landed, so the claim stays.
       await this.writes.fail(write.writeKey, `Gave up after ${write.attempts} attempts: ${verdict.reason}`);
       this.logger.error(`Gave up on ${what} after ${write.attempts} attempts`);
       return { status: 'queued', reason: verdict.reason };
     }
-    const delay = retryDelayMs(write.attempts, this.config.OUTBOX_RETRY_BASE_MS);
+    const delay = retryDelayMs(
+      write.attempts,
+      this.config.OUTBOX_RETRY_BASE_MS,
+      this.config.OUTBOX_RETRY_MAX_MS,
+      verdict.retryAfterMs,
+    );
     if (verdict.rateLimited) this.rateLimitedUntil.set(write.userId, Date.now() + delay);
     await this.writes.reschedule(write.writeKey, Date.now() + delay, verdict.reason, verdict.mayHaveLanded);
     this.logger.warn(`Queued ${what} for another attempt in ${delay} ms (attempt ${write.attempts})`);

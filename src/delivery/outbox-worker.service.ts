@@ -52,6 +52,7 @@ export class OutboxWorker implements OnApplicationBootstrap, BeforeApplicationSh
   }
 
   private async deliverDue(now: number): Promise<number> {
+    await this.delivery.expireStale(now);
     const due = await this.writes.due(now);
     let handled = 0;
     let next = 0;

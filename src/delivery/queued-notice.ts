@@ -4,5 +4,5 @@ import { type ReturnMessage, warning } from '../common/return-message.js';
 export function queuedNotice(reason: string | undefined, what: string, crmName: string): ReturnMessage {
   const trimmed = reason?.trim();
   const prefix = trimmed ? `${trimmed}${/[.!?]$/.test(trimmed) ? '' : '.'} ` : '';
-  return warning(`${prefix}${what} saved and will be logged to ${crmName} automatically.`);
+  return warning(`${prefix}${what} queued and will be written to ${crmName} automatically.`);
 }

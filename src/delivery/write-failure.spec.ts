@@ -23,6 +23,14 @@ describe('classifyFailure', () => {
     expect(classifyFailure(crm(429), 'worker')).toMatchObject({ kind: 'retry', mayHaveLanded: false, rateLimited: true });
   });
 
+  it('passes on the wait the CRM asked for', () => {
+    const limited = AppException.crmRequestFailed('pipedrive', 'Slow down', 429, 7_000);
+    expect(classifyFailure(limited, 'worker')).toMatchObject({ kind: 'retry', rateLimited: true, retryAfterMs: 7_000 });
+    const down = AppException.crmRequestFailed('pipedrive', 'Maintenance', 503, 20_000);
+    expect(classifyFailure(down, 'worker')).toMatchObject({ kind: 'retry', mayHaveLanded: true, retryAfterMs: 20_000 });
+    expect(classifyFailure(crm(503), 'worker')).not.toHaveProperty('retryAfterMs');
+  });
+
   it.each([400, 403, 404, 422])('refuses for good after HTTP %i', (status) => {
     expect(classifyFailure(crm(status), 'worker')).toMatchObject({ kind: 'refused', mayHaveLanded: false, reason: 'Pipedrive says no' });
   });
@@ -58,15 +66,23 @@ describe('classifyFailure', () => {
 });
 
 describe('retryDelayMs', () => {
-  it('doubles from the base per attempt, with jitter within ±20 %', () => {
-    expect(retryDelayMs(1, 1000, () => 0.5)).toBe(1000);
-    expect(retryDelayMs(2, 1000, () => 0.5)).toBe(2000);
-    expect(retryDelayMs(4, 1000, () => 0.5)).toBe(8000);
-    expect(retryDelayMs(1, 1000, () => 0)).toBe(800);
-    expect(retryDelayMs(1, 1000, () => 1)).toBe(1200);
+  it('doubles from the base per attempt, with a random wait in the upper half', () => {
+    expect(retryDelayMs(1, 1000, 30_000, undefined, () => 1)).toBe(1000);
+    expect(retryDelayMs(2, 1000, 30_000, undefined, () => 1)).toBe(2000);
+    expect(retryDelayMs(4, 1000, 30_000, undefined, () => 1)).toBe(8000);
+    expect(retryDelayMs(1, 1000, 30_000, undefined, () => 0)).toBe(500);
+    expect(retryDelayMs(4, 1000, 30_000, undefined, () => 0.5)).toBe(6000);
   });
 
-  it('never waits more than five minutes (plus jitter)', () => {
-    expect(retryDelayMs(40, 5000, () => 0.5)).toBe(5 * 60_000);
+  it('never waits more than the cap, so a CRM that comes back gets its backlog within a minute', () => {
+    expect(retryDelayMs(40, 1000, 30_000, undefined, () => 1)).toBe(30_000);
+    expect(retryDelayMs(1_000, 1000, 30_000, undefined, () => 1)).toBe(30_000);
+    for (let attempts = 1; attempts < 60; attempts++) expect(retryDelayMs(attempts, 1000, 30_000)).toBeLessThanOrEqual(30_000);
+  });
+
+  it('waits at least what the CRM asked for in Retry-After, up to an hour', () => {
+    expect(retryDelayMs(1, 1000, 30_000, 45_000, () => 1)).toBe(45_000);
+    expect(retryDelayMs(5, 1000, 30_000, 200, () => 1)).toBe(16_000);
+    expect(retryDelayMs(1, 1000, 30_000, 24 * 3_600_000, () => 1)).toBe(3_600_000);
   });
 });

@@ -12,6 +12,8 @@ export interface FailureVerdict {
   unexpected: boolean;
   /** The CRM's rate limit for the account is spent (HTTP 429). */
   rateLimited?: boolean;
+  /** How long the CRM asked us to wait (Retry-After), when it said. */
+  retryAfterMs?: number;
   /** For the user and operators: the CRM's reason; never secrets. */
   reason: string;
 }
@@ -43,15 +45,16 @@ export function classifyFailure(error: unknown, mode: AttemptMode): FailureVerdi
   const reason = error.message;
   switch (error.code) {
     case AppErrorCode.CrmRequestFailed: {
-      const status = error.details.status;
+      const { status, retryAfterMs } = error.details;
+      const wait = retryAfterMs !== undefined ? { retryAfterMs } : {};
       // No status: the connector itself judged the answer a refusal (e.g. no log id).
       if (status === undefined) return { kind: 'refused', mayHaveLanded: false, unexpected: false, reason };
       if (RETRYABLE_STATUSES.has(status)) {
         // 429: the CRM did not process the request. 408/425: it may have.
-        if (status === 429) return { kind: 'retry', mayHaveLanded: false, unexpected: false, rateLimited: true, reason };
-        return { kind: 'retry', mayHaveLanded: true, unexpected: false, reason };
+        if (status === 429) return { kind: 'retry', mayHaveLanded: false, unexpected: false, rateLimited: true, reason, ...wait };
+        return { kind: 'retry', mayHaveLanded: true, unexpected: false, reason, ...wait };
       }
-      if (status >= 500) return { kind: 'retry', mayHaveLanded: true, unexpected: false, reason };
+      if (status >= 500) return { kind: 'retry', mayHaveLanded: true, unexpected: false, reason, ...wait };
       return { kind: 'refused', mayHaveLanded: false, unexpected: false, reason };
     }
     case AppErrorCode.CrmAuthorizationFailed:
@@ -63,10 +66,22 @@ export function classifyFailure(error: unknown, mode: AttemptMode): FailureVerdi
   }
 }
 
-const MAX_RETRY_DELAY_MS = 5 * 60_000;
+/** The longest Retry-After we wait out: beyond it the CRM is treated as down, and checked again then. */
+const MAX_RETRY_AFTER_MS = 60 * 60_000;
 
-/** Wait before attempt `attempts + 1`: doubling from `baseMs`, capped at 5 minutes, with ±20 % jitter. */
-export function retryDelayMs(attempts: number, baseMs: number, random: () => number = Math.random): number {
-  const exponential = Math.min(baseMs * 2 ** Math.max(0, attempts - 1), MAX_RETRY_DELAY_MS);
-  return Math.round(exponential * (0.8 + 0.4 * random()));
+/**
+ * Wait before attempt `attempts + 1`: doubling from `baseMs` up to `maxMs`, with "equal
+ * jitter" (a random wait in the upper half) so writes queued by one outage do not all
+ * return at once; never less than the CRM's Retry-After (itself capped at an hour).
+ */
+export function retryDelayMs(
+  attempts: number,
+  baseMs: number,
+  maxMs: number,
+  retryAfterMs?: number,
+  random: () => number = Math.random,
+): number {
+  const ceiling = Math.min(baseMs * 2 ** Math.max(0, attempts - 1), maxMs);
+  const backoff = Math.round(ceiling / 2 + (ceiling / 2) * random());
+  return retryAfterMs === undefined ? backoff : Math.max(backoff, Math.min(retryAfterMs, MAX_RETRY_AFTER_MS));
 }

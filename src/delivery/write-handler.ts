@@ -1,7 +1,7 @@
 import type { CrmSession } from '../auth/crm-session.js';
 import type { ReturnMessage } from '../common/return-message.js';
 import type { PendingWriteEntity } from '../persistence/entities/pending-write.entity.js';
-import type { LockScope } from '../persistence/keyed-lock.service.js';
+import type { LockScope } from '../persistence/transaction.service.js';
 
 /** What a delivered write gives back to the request that made it. */
 export interface DeliveredWrite {
@@ -40,6 +40,16 @@ export interface WriteHandler {
    * Null keeps them apart, e.g. while the head is a create to be reconciled as it was sent.
    */
   coalesce?(head: PendingWriteEntity, followers: PendingWriteEntity[]): Record<string, unknown> | null;
+  /**
+   * Kinds of later writes of the same target `coalesce` can fold in besides its own (a
+   * call create takes the updates queued behind it). Default: its own kind only.
+   */
+  readonly absorbs?: readonly string[];
+  /**
+   * Whether what `write` carried is recorded as delivered (it was folded into a write that
+   * another instance delivered): the answer for its request, or null when it cannot tell.
+   */
+  recorded?(write: PendingWriteEntity): Promise<DeliveredWrite | null>;
 }
 
 /** How a submitted write ended for the request. */

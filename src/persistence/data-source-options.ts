@@ -17,7 +17,7 @@ import { MIGRATIONS } from './migrations/index.js';
  * columns by id. test/sql-statement-reuse.e2e.spec.ts keeps them that way.
  */
 export function dataSourceOptions(
-  config: Pick<AppConfig, 'DATABASE_URL' | 'DATABASE_SCHEMA' | 'DATABASE_POOL_SIZE'>,
+  config: Pick<AppConfig, 'DATABASE_URL' | 'DATABASE_SCHEMA' | 'DATABASE_POOL_SIZE' | 'DATABASE_ACQUIRE_TIMEOUT_MS'>,
 ): DataSourceOptions {
   const common = { migrations: MIGRATIONS, migrationsRun: true, synchronize: false } as const;
   if (config.DATABASE_URL.startsWith('sqlite:')) {
@@ -46,6 +46,9 @@ export function dataSourceOptions(
     schema: config.DATABASE_SCHEMA,
     extra: {
       max: config.DATABASE_POOL_SIZE,
+      // A request waiting for a connection fails after this instead of hanging; no
+      // connection is held across a CRM call, so waits are short unless the pool is spent.
+      connectionTimeoutMillis: config.DATABASE_ACQUIRE_TIMEOUT_MS,
       ...(config.DATABASE_SCHEMA ? { options: `-c search_path=${config.DATABASE_SCHEMA}` } : {}),
     },
   };

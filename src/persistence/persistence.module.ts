@@ -24,7 +24,6 @@ import { UsersRepository } from './repositories/users.repository.js';
 import { MessageDigestsRepository } from './repositories/message-digests.repository.js';
 import { MessageLogsRepository } from './repositories/message-logs.repository.js';
 import { PendingWritesRepository } from './repositories/pending-writes.repository.js';
-import { KeyedLockService } from './keyed-lock.service.js';
 import { TransactionService } from './transaction.service.js';
 
 const CORE_ENTITIES = [
@@ -45,7 +44,6 @@ const REPOSITORIES = [
   CallLogsRepository,
   MessageLogsRepository,
   MessageDigestsRepository,
-  KeyedLockService,
   ContactCacheRepository,
   UserSettingsRepository,
   AdminSettingsRepository,

@@ -1,7 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { DataSource } from 'typeorm';
-import type { LockScope } from './keyed-lock.service.js';
+import type { DataSource, EntityManager } from 'typeorm';
+
+/**
+ * Where a transaction's queries run. Opaque to services: they hand it back to repository
+ * methods, which run their statements on `manager`.
+ */
+export interface LockScope {
+  readonly manager: EntityManager;
+}
 
 /**
  * Runs a few writes as one short transaction on PostgreSQL (one commit, all or nothing),

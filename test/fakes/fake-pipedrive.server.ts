@@ -78,6 +78,11 @@ export class FakePipedriveServer {
   tokenLifetimeSeconds = 3600;
   /** Added before every answer, to stand in for the network and Pipedrive's own time (benchmarks). */
   latencyMs = 0;
+  /** Answer 429 (with Retry-After, nothing carried out) past `writes` API writes per rolling `windowMs`. */
+  writeLimit: { writes: number; windowMs: number } | undefined;
+  /** Writes answered 429 by the write limit. */
+  rateLimited = 0;
+  private readonly writeTimes: number[] = [];
 
   private readonly failures: FakeFailure[] = [];
   private nextId = 1000;
@@ -183,6 +188,23 @@ export class FakePipedriveServer {
     };
     this.requests.push(recorded);
     if (this.latencyMs > 0) await waitUntil(arrivedAt + this.latencyMs);
+
+    if (this.writeLimit && recorded.method !== 'GET' && recorded.path.startsWith('/api/')) {
+      const now = performance.now();
+      const { writes, windowMs } = this.writeLimit;
+      while (this.writeTimes.length > 0 && this.writeTimes[0]! <= now - windowMs) this.writeTimes.shift();
+      if (this.writeTimes.length >= writes) {
+        this.rateLimited += 1;
+        const retryAfter = Math.max(1, Math.ceil((this.writeTimes[0]! + windowMs - now) / 1000));
+        return send(res, 429, { success: false, error: 'Request over limit' }, {
+          'retry-after': String(retryAfter),
+          'x-ratelimit-limit': String(writes),
+          'x-ratelimit-remaining': '0',
+          'x-ratelimit-reset': String(retryAfter),
+        });
+      }
+      this.writeTimes.push(now);
+    }
 
     const failureIndex = this.failures.findIndex(
       (f) => (!f.method || f.method === recorded.method) && (!f.path || f.path.test(recorded.path)),

@@ -34,6 +34,8 @@ export class CountingCrm {
   failures = 0;
   /** HTTP status of those refusals: 503 (may have landed), 429 (did not), 400 (refused for good). */
   failureStatus = 503;
+  /** Retry-After those refusals carry, in milliseconds (as the CRM HTTP client passes it on). */
+  failureRetryAfterMs: number | undefined;
   /** Milliseconds each write takes, to widen race windows. */
   delayMs = 0;
   /** Answer creates without a logId. */
@@ -56,7 +58,12 @@ export class CountingCrm {
     if (this.delayMs) await new Promise((resolve) => setTimeout(resolve, this.delayMs));
     if (this.failures > 0) {
       this.failures -= 1;
-      throw AppException.crmRequestFailed('counting', 'Counting CRM is down for maintenance', this.failureStatus);
+      throw AppException.crmRequestFailed(
+        'counting',
+        'Counting CRM is down for maintenance',
+        this.failureStatus,
+        this.failureRetryAfterMs,
+      );
     }
     const id = this.apply(params, existingId);
     if (this.loseAnswers > 0) {

@@ -21,6 +21,8 @@ export class CrmHttpClientFactory implements OnApplicationShutdown {
 
   constructor(private readonly config: AppConfig) {}
 
+  private readonly clients: CrmHttpClient[] = [];
+
   create(options: CrmHttpClientOptions): CrmHttpClient {
     const instance = axios.create({
       timeout: this.config.CRM_HTTP_TIMEOUT_MS,
@@ -34,13 +36,16 @@ export class CrmHttpClientFactory implements OnApplicationShutdown {
       headers: { Accept: 'application/json', 'User-Agent': 'app-connect-crm-server' },
     });
     axiosRetry(instance, { retries: this.config.CRM_HTTP_MAX_RETRIES });
-    return new CrmHttpClient(instance, options, {
+    const client = new CrmHttpClient(instance, options, {
       timeoutMs: this.config.CRM_HTTP_TIMEOUT_MS,
       maxRetries: this.config.CRM_HTTP_MAX_RETRIES,
     });
+    this.clients.push(client);
+    return client;
   }
 
-  onApplicationShutdown(): void {
+  async onApplicationShutdown(): Promise<void> {
+    await Promise.all(this.clients.map((client) => client.close()));
     this.httpAgent.destroy();
     this.httpsAgent.destroy();
   }

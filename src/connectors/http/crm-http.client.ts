@@ -2,6 +2,7 @@ import { Logger } from '@nestjs/common';
 import { AxiosError, type AxiosInstance, type AxiosResponse } from 'axios';
 import { isNetworkError } from 'axios-retry';
 import { AppException } from '../../common/app.exception.js';
+import { type CrmRateLimit, RateBudget } from './rate-budget.js';
 import { backoffDelayMs, rateLimitWaitMs, withJitter } from './retry-delay.js';
 
 export type CrmHttpMethod = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -37,6 +38,11 @@ export interface CrmRequest {
    * A 429 is always retried: the CRM did not process the request.
    */
   idempotent?: boolean;
+  /**
+   * The CRM account the request spends the rate budget of (e.g. the company host), when
+   * the client has a `rateLimit`: requests of one account wait for budget.
+   */
+  budgetKey?: string;
 }
 
 export interface CrmResponse<T> {
@@ -57,6 +63,8 @@ export interface CrmHttpClientOptions {
   maxRetryWaitMs?: number;
   /** First backoff step for 5xx and network errors; default 250 ms. */
   baseDelayMs?: number;
+  /** The CRM's documented request limit per account; requests with a budgetKey are paced to it. */
+  rateLimit?: CrmRateLimit;
 }
 
 export interface CrmHttpLimits {
@@ -75,6 +83,7 @@ export class CrmHttpClient {
   private readonly logger: Logger;
   private readonly maxRetryWaitMs: number;
   private readonly baseDelayMs: number;
+  private readonly budget: RateBudget | undefined;
 
   constructor(
     private readonly axios: AxiosInstance,
@@ -84,9 +93,33 @@ export class CrmHttpClient {
     this.logger = new Logger(`CrmHttpClient:${options.platform}`);
     this.maxRetryWaitMs = options.maxRetryWaitMs ?? 30_000;
     this.baseDelayMs = options.baseDelayMs ?? 250;
+    this.budget = options.rateLimit ? new RateBudget(options.rateLimit) : undefined;
   }
 
   async request<T>(request: CrmRequest): Promise<CrmResponse<T>> {
+    const { budget } = this;
+    const account = request.budgetKey;
+    if (!budget || account === undefined) return this.requestNow(request);
+    return budget.schedule(account, async () => {
+      try {
+        const response = await this.requestNow<T>(request);
+        const { remaining, reset } = response.rateLimit;
+        budget.observe(account, remaining === undefined ? undefined : Number(remaining), resetMs(reset));
+        return response;
+      } catch (error) {
+        // A 429 that outlasted the retries: the account's budget is spent until the CRM's reset.
+        if (error instanceof AppException && error.details.status === 429) budget.observe(account, 0, error.details.retryAfterMs);
+        throw error;
+      }
+    });
+  }
+
+  /** Stops the rate budget's timers. */
+  close(): Promise<void> {
+    return this.budget?.close() ?? Promise.resolve();
+  }
+
+  private async requestNow<T>(request: CrmRequest): Promise<CrmResponse<T>> {
     let authHeader = request.auth?.authHeader;
     let refreshed = false;
     for (;;) {
@@ -150,6 +183,8 @@ export class CrmHttpClient {
   private retryDelay(retryNumber: number, error: AxiosError, request: CrmRequest): number {
     const wait = this.serverWait(error);
     const delay = wait !== undefined ? withJitter(wait) : backoffDelayMs(retryNumber, this.baseDelayMs);
+    // The account's other requests wait too, instead of drawing 429s of their own meanwhile.
+    if (error.response?.status === 429 && request.budgetKey !== undefined) this.budget?.observe(request.budgetKey, 0, delay);
     this.logger.warn(
       `${this.describe(request)} answered ${error.response?.status ?? error.code}; ` +
         `retry ${retryNumber}/${this.limits.maxRetries} in ${delay} ms`,
@@ -177,17 +212,21 @@ export class CrmHttpClient {
           crmMessage ?? `${displayName} rejected the stored credentials. Please log in again.`,
         );
       }
+      // Passed on so the outbox waits as long as the CRM asked before trying the write again.
+      const retryAfterMs = this.serverWait(error);
       if (response.status === 429) {
         return AppException.crmRequestFailed(
           platform,
           crmMessage ?? `${displayName} rate limit reached. Please try again later.`,
           429,
+          retryAfterMs,
         );
       }
       return AppException.crmRequestFailed(
         platform,
         crmMessage ?? `${displayName} answered HTTP ${response.status}.`,
         response.status,
+        retryAfterMs,
       );
     }
     this.logger.warn(`${this.describe(request)} failed: ${error.code ?? 'no response'}`);
@@ -220,6 +259,11 @@ export class CrmHttpClient {
     }
     return `${this.options.platform} ${request.method} ${path}`;
   }
+}
+
+/** x-ratelimit-reset as a wait in milliseconds (seconds from now, or an epoch time). */
+function resetMs(reset: string | undefined): number | undefined {
+  return reset === undefined ? undefined : rateLimitWaitMs({ 'x-ratelimit-reset': reset });
 }
 
 function header(response: AxiosResponse, name: string): string | undefined {

@@ -21,6 +21,15 @@ export const PIPEDRIVE_DISPLAY_NAME = 'Pipedrive';
 /** Pipedrive's public API host, used when no base URL is configured and no company host is known. */
 export const PIPEDRIVE_DEFAULT_API_BASE_URL = 'https://api.pipedrive.com';
 
+/**
+ * Pipedrive's burst limit is counted per rolling 2-second window; PIPEDRIVE_RATE_LIMIT_PER_2S
+ * defaults to the lowest plan's 20, so it holds for every account. Pipedrive also spends a
+ * daily token budget per company, which its x-ratelimit-remaining / x-ratelimit-reset
+ * headers and 429s report; the HTTP client follows them.
+ * https://pipedrive.readme.io/docs/core-api-concepts-rate-limiting
+ */
+const PIPEDRIVE_RATE_WINDOW_MS = 2_000;
+
 /** The connector's auth value for a personal API token; sent as Pipedrive documents, in x-api-token. */
 export const API_TOKEN_PREFIX = 'ApiToken ';
 export const BEARER_PREFIX = 'Bearer ';
@@ -57,7 +66,13 @@ export class PipedriveApiClient {
   ) {
     // Pipedrive errors read { success: false, error, error_info } and OAuth errors
     // { error, error_description }: the default message extraction covers both.
-    this.http = httpFactory.create({ platform: PIPEDRIVE_PLATFORM, displayName: PIPEDRIVE_DISPLAY_NAME });
+    this.http = httpFactory.create({
+      platform: PIPEDRIVE_PLATFORM,
+      displayName: PIPEDRIVE_DISPLAY_NAME,
+      ...(config.PIPEDRIVE_RATE_LIMIT_PER_2S > 0
+        ? { rateLimit: { requests: config.PIPEDRIVE_RATE_LIMIT_PER_2S, perMs: PIPEDRIVE_RATE_WINDOW_MS } }
+        : {}),
+    });
   }
 
   async me(call: PipedriveCall): Promise<PipedriveUser> {
@@ -210,6 +225,8 @@ export class PipedriveApiClient {
       url: `${this.baseUrl(call.hostname)}${path}`,
       ...options,
       auth: this.auth(call),
+      // Pipedrive counts the limit per company: its host names it (one shared budget when unknown).
+      budgetKey: pipedriveCompanyHost(call.hostname) ?? 'pipedrive',
     });
     if (!response.data || typeof response.data !== 'object' || !('data' in response.data)) {
       throw AppException.crmRequestFailed(PIPEDRIVE_PLATFORM, `Pipedrive answered ${method} ${path} with an unexpected body.`);

@@ -6,8 +6,16 @@ import type { CrmConnector } from '../../connectors/crm-connector.interface.js';
 import { DeliveryService } from '../../delivery/delivery.service.js';
 import { findCreatedLog } from '../../delivery/reconcile.js';
 import type { HandledWrite, WriteHandler } from '../../delivery/write-handler.js';
+import type { LockScope } from '../../persistence/transaction.service.js';
 import type { PendingWriteEntity } from '../../persistence/entities/pending-write.entity.js';
 import { CallLogsRepository, type CallSessionKey } from '../../persistence/repositories/call-logs.repository.js';
+import {
+  type CallLogChanges,
+  type CallLogRendering,
+  type StoredCallLog,
+  applyCallLogChanges,
+  callLogUpdateParams,
+} from './call-log-record.js';
 
 type Params<K extends keyof CrmConnector> = CrmConnector[K] extends ((params: infer P) => unknown) | undefined ? P : never;
 type ContextFields = 'user' | 'authHeader' | 'refreshAuthHeader';
@@ -26,13 +34,36 @@ export type CallCreatePayload = {
   > &
     Record<string, unknown>;
   stored: Record<string, unknown>;
+  /**
+   * PATCHes folded into this create while it was queued, oldest first: applied to `stored`
+   * and rendered at delivery. If an earlier attempt turns out to have landed as first sent,
+   * they are sent to the found record as an update.
+   */
+  changes?: CallLogChanges[];
 };
 
+/** An update: only the fields PATCHes sent, oldest first; merged onto what is recorded at delivery. */
 export type CallUpdatePayload = {
+  key: CallSessionKey;
+  changes: CallLogChanges[];
+  /** Sent by RingCentral's server-side call logging. */
+  isFromSSCL?: boolean;
+};
+
+/** An update recorded before updates carried changes only (complete parameters): delivered as it is. */
+type LegacyCallUpdatePayload = {
   key: CallSessionKey;
   params: Omit<Params<'updateCallLog'>, ContextFields | 'existingCallLog'>;
   stored: Record<string, unknown>;
 };
+
+const renderingOf = (session: CrmSession): CallLogRendering => ({
+  logFormat: session.connector.manifest.logFormat,
+  timezone: session.user.timezone,
+  userSettings: session.userSettings,
+});
+
+const blankCall = (key: CallSessionKey): StoredCallLog => ({ callLog: { sessionId: key.sessionId }, subject: '' });
 
 /** The outbox target of a call session: its create and updates reach the CRM in order. */
 export function callTarget(key: CallSessionKey): string {
@@ -54,20 +85,46 @@ export class CallCreateWriteHandler implements WriteHandler, OnModuleInit {
   }
 
   async deliver(write: PendingWriteEntity, session: CrmSession): Promise<HandledWrite> {
-    const { key, params, stored } = write.payload as CallCreatePayload;
+    const payload = write.payload as CallCreatePayload;
+    const { key, changes = [] } = payload;
+    const { connector } = session;
+    // PATCHes folded in: the create goes out with their fields, rendered with today's settings.
+    const stored = changes.reduce(applyCallLogChanges, payload.stored as unknown as StoredCallLog);
+    const update = changes.length > 0 ? callLogUpdateParams(stored, renderingOf(session)) : undefined;
+    const bringUpToDate = async (thirdPartyLogId: string, contactId: string | null) => {
+      if (!update) return;
+      await connector.updateCallLog({
+        ...session.context,
+        ...update,
+        existingCallLog: { thirdPartyLogId, sessionId: key.sessionId, contactId },
+      });
+    };
+    const record = (logId: string) => (scope: LockScope) => this.callLogs.complete(key, logId, { ...stored }, scope);
+
     // Recorded by an attempt that stopped before removing the outbox row (a first attempt has none).
     if (write.attempts > 1 || write.outcomeUnknown) {
       const recorded = await this.callLogs.findBySession(key);
       if (recorded?.thirdPartyLogId) {
-        return { logId: recorded.thirdPartyLogId, returnMessage: success('Call logged.'), record: async () => undefined };
+        const logId = recorded.thirdPartyLogId;
+        await bringUpToDate(logId, recorded.contactId);
+        return { logId, returnMessage: success('Call logged.'), record: update ? record(logId) : async () => undefined };
       }
     }
 
-    const { connector } = session;
-    const found = write.outcomeUnknown ? await findCreatedLog(session, write, 'call', params.contactInfo) : null;
+    const contactInfo = payload.params.contactInfo;
+    const found = write.outcomeUnknown ? await findCreatedLog(session, write, 'call', contactInfo) : null;
     let logId = found;
     let returnMessage = found ? success('Call logged.') : undefined;
-    if (!logId) {
+    if (found) {
+      // The found record is the create as first sent; the PATCHes folded in since must still reach it.
+      await bringUpToDate(found, contactInfo.id);
+    } else {
+      let params = payload.params;
+      if (update) {
+        // The update's own top-level copies (startTime, duration, ...) live in callLog for a create.
+        const { recordingLink: _link, startTime: _start, duration: _duration, result: _result, ...content } = update;
+        params = { ...content, contactInfo };
+      }
       const result = await connector.createCallLog({ ...session.context, ...params, idempotencyKey: write.writeKey });
       if (!result.logId) {
         throw AppException.crmRequestFailed(
@@ -81,17 +138,32 @@ export class CallCreateWriteHandler implements WriteHandler, OnModuleInit {
     this.logger.log(
       `Logged call session ${key.sessionId} for ${key.userId} on ${connector.name} as ${logId}${found ? ' (reconciled)' : ''}`,
     );
-    const created = logId;
     return {
-      logId,
+      logId: logId!,
       returnMessage: returnMessage ?? success('Call logged.'),
-      record: (scope) => this.callLogs.complete(key, created, stored, scope),
+      data: { updatedNote: stored.note ?? '' },
+      record: record(logId!),
     };
   }
 
   /** A retry can log the session again. */
   async refused(write: PendingWriteEntity): Promise<void> {
     await this.callLogs.release((write.payload as CallCreatePayload).claimId);
+  }
+
+  readonly absorbs = [CALL_UPDATE] as const;
+
+  /** A PATCH of a call whose create is still queued travels with the create: one CRM write. */
+  coalesce(head: PendingWriteEntity, followers: PendingWriteEntity[]): Record<string, unknown> | null {
+    const create = head.payload as CallCreatePayload;
+    const folded = followers.map((f) => f.payload as CallUpdatePayload | LegacyCallUpdatePayload);
+    // An update from before changes-only payloads cannot be replayed as changes: keep it apart.
+    if (folded.some((payload) => !('changes' in payload))) return null;
+    const merged: CallCreatePayload = {
+      ...create,
+      changes: [...(create.changes ?? []), ...folded.flatMap((payload) => (payload as CallUpdatePayload).changes)],
+    };
+    return merged;
   }
 }
 
@@ -108,30 +180,51 @@ export class CallUpdateWriteHandler implements WriteHandler, OnModuleInit {
     this.delivery.register(this);
   }
 
-  /** An update replaces the whole activity body, so repeating one whose outcome is unknown is harmless. */
+  /**
+   * Merges the PATCHes' changes onto what is recorded now (writes of one call reach the CRM
+   * one at a time, on any instance) and sends the whole re-rendered body, so repeating an
+   * update whose outcome is unknown is harmless.
+   */
   async deliver(write: PendingWriteEntity, session: CrmSession): Promise<HandledWrite> {
-    const { key, params, stored } = write.payload as CallUpdatePayload;
+    const payload = write.payload as CallUpdatePayload | LegacyCallUpdatePayload;
+    const { key } = payload;
     const row = await this.callLogs.findBySession(key);
     if (!row?.thirdPartyLogId) {
       throw AppException.crmRequestFailed(session.connector.name, `No logged call for session ${key.sessionId}.`);
     }
+    let params: LegacyCallUpdatePayload['params'];
+    let stored: Record<string, unknown>;
+    if ('changes' in payload) {
+      const merged = payload.changes.reduce(applyCallLogChanges, (row.details as StoredCallLog | null) ?? blankCall(key));
+      params = callLogUpdateParams(merged, renderingOf(session));
+      stored = { ...merged };
+    } else {
+      ({ params, stored } = payload);
+    }
     const result = await session.connector.updateCallLog({
       ...session.context,
       ...params,
+      ...('isFromSSCL' in payload && payload.isFromSSCL ? { isFromSSCL: true } : {}),
       existingCallLog: { thirdPartyLogId: row.thirdPartyLogId, sessionId: row.sessionId, contactId: row.contactId },
     });
     return {
       logId: row.thirdPartyLogId,
       returnMessage: result.returnMessage ?? success('Call log updated.'),
-      data: { updatedNote: result.updatedNote },
+      data: { updatedNote: result.updatedNote ?? params.note ?? '' },
       // Written only after the CRM accepted the change, so our structure never claims more than the CRM holds.
       record: (scope) => this.callLogs.updateDetails(key, stored, scope),
     };
   }
 
-  /** Each update carries the complete fields, so the newest queued one stands for all. */
-  coalesce(_head: PendingWriteEntity, followers: PendingWriteEntity[]): Record<string, unknown> {
-    return followers[followers.length - 1]!.payload;
+  /** Later PATCHes join the head's changes, in order: one CRM write for all. */
+  coalesce(head: PendingWriteEntity, followers: PendingWriteEntity[]): Record<string, unknown> | null {
+    const payloads = [head, ...followers].map((w) => w.payload as CallUpdatePayload | LegacyCallUpdatePayload);
+    if (payloads.some((payload) => !('changes' in payload))) return null;
+    const merged: CallUpdatePayload = {
+      key: payloads[0]!.key,
+      changes: payloads.flatMap((payload) => (payload as CallUpdatePayload).changes),
+    };
+    return merged;
   }
 }
 

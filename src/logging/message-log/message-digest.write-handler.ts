@@ -10,9 +10,9 @@ import type {
 } from '../../connectors/crm-connector.interface.js';
 import { DeliveryService } from '../../delivery/delivery.service.js';
 import { findCreatedLog } from '../../delivery/reconcile.js';
-import type { HandledWrite, WriteHandler } from '../../delivery/write-handler.js';
+import type { DeliveredWrite, HandledWrite, WriteHandler } from '../../delivery/write-handler.js';
 import type { PendingWriteEntity } from '../../persistence/entities/pending-write.entity.js';
-import type { LockScope } from '../../persistence/keyed-lock.service.js';
+import type { LockScope } from '../../persistence/transaction.service.js';
 import { MessageDigestsRepository } from '../../persistence/repositories/message-digests.repository.js';
 import { MessageLogsRepository } from '../../persistence/repositories/message-logs.repository.js';
 import { composeMessageDigest, type DigestEntry, sortByTime } from '../compose/message-digest.composer.js';
@@ -178,6 +178,13 @@ export class MessageDigestWriteHandler implements WriteHandler, OnModuleInit {
       );
     };
     return { returnMessage, data: { logIds }, record };
+  }
+
+  /** Every message of the write is in the ledger: logged, by whichever write carried it. */
+  async recorded(write: PendingWriteEntity): Promise<DeliveredWrite | null> {
+    const keys = (write.payload as DigestWritePayload).messages.map((m) => m.key);
+    const logged = await this.messageLogs.findLoggedIds(write.userId, keys);
+    return keys.every((key) => logged.has(key)) ? { data: { logIds: keys } } : null;
   }
 
   /**

@@ -3,7 +3,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { In, IsNull, Repository } from 'typeorm';
 import { CallLogEntity } from '../entities/call-log.entity.js';
 import { FixedSql } from '../fixed-sql.js';
-import type { LockScope } from '../keyed-lock.service.js';
+import type { LockScope } from '../transaction.service.js';
 import { isUniqueViolation } from '../unique-violation.js';
 
 /** One RingCentral call session of one extension, for one of our users. */

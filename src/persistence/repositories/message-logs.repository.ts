@@ -3,7 +3,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import { MessageLogEntity } from '../entities/message-log.entity.js';
 import { FixedSql } from '../fixed-sql.js';
-import type { LockScope } from '../keyed-lock.service.js';
+import type { LockScope } from '../transaction.service.js';
 
 export type AcceptedMessage = Pick<
   MessageLogEntity,

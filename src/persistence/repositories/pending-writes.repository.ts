@@ -3,7 +3,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import { PendingWriteEntity } from '../entities/pending-write.entity.js';
 import { FixedSql } from '../fixed-sql.js';
-import type { LockScope } from '../keyed-lock.service.js';
+import type { LockScope } from '../transaction.service.js';
 import { isUniqueViolation } from '../unique-violation.js';
 
 export type NewPendingWrite = Pick<PendingWriteEntity, 'writeKey' | 'userId' | 'targetKey' | 'kind' | 'payload'>;
@@ -32,6 +32,8 @@ export class PendingWritesRepository {
   private readonly rescheduleUnknownSql: string;
   private readonly failSql: string;
   private readonly removeSql: string;
+  private readonly removePendingSql: string;
+  private readonly expireSql: string;
 
   constructor(@InjectRepository(PendingWriteEntity) private readonly writes: Repository<PendingWriteEntity>) {
     const sql = (this.sql = new FixedSql(writes));
@@ -74,7 +76,7 @@ export class PendingWritesRepository {
       `ORDER BY ${col('id')} LIMIT 50`;
     this.followersSql =
       `SELECT ${sql.allColumns} FROM ${t} WHERE ${col('state')} = 'pending' ` +
-      `AND ${col('userId')} = :userId AND ${col('targetKey')} = :targetKey AND ${col('kind')} = :kind ` +
+      `AND ${col('userId')} = :userId AND ${col('targetKey')} = :targetKey ` +
       `AND ${col('id')} > (SELECT h.${col('id')} FROM ${t} h WHERE h.${col('writeKey')} = :writeKey) ` +
       `ORDER BY ${col('id')}`;
     this.openSql =
@@ -93,6 +95,11 @@ export class PendingWritesRepository {
       `UPDATE ${t} SET ${col('state')} = 'failed', ${col('leaseUntil')} = NULL, ${col('lastError')} = :lastError, ${touched} ` +
       `WHERE ${col('writeKey')} = :writeKey`;
     this.removeSql = `DELETE FROM ${t} WHERE ${col('writeKey')} = :writeKey`;
+    this.removePendingSql = `DELETE FROM ${t} WHERE ${col('writeKey')} = :writeKey AND ${col('state')} = 'pending' RETURNING ${col('id')}`;
+    // Pending only: a write at the CRM finishes (or its claim runs out and it is reconciled) first.
+    this.expireSql =
+      `UPDATE ${t} SET ${col('state')} = 'failed', ${touched} ` +
+      `WHERE ${col('state')} = 'pending' AND ${col('recordedAt')} < :cutoff RETURNING ${sql.allColumns}`;
   }
 
   /** Records the intent; it is due at once. */
@@ -153,10 +160,10 @@ export class PendingWritesRepository {
     return rows.map(({ writeKey, userId }) => ({ writeKey, userId }));
   }
 
-  /** Pending writes of the same kind queued behind a claimed one, oldest first. */
+  /** Pending writes of the same target queued behind a claimed one, oldest first. */
   followers(head: PendingWriteEntity): Promise<PendingWriteEntity[]> {
-    const { userId, targetKey, kind, writeKey } = head;
-    return this.sql.select(this.followersSql, { userId, targetKey, kind, writeKey });
+    const { userId, targetKey, writeKey } = head;
+    return this.sql.select(this.followersSql, { userId, targetKey, writeKey });
   }
 
   /** Pending and delivering writes of a target, oldest first. */
@@ -198,6 +205,16 @@ export class PendingWritesRepository {
       .groupBy('write.state')
       .getRawMany<{ state: string; count: string | number; oldest: string | Date | null }>();
     return rows.map((row) => ({ state: row.state, count: Number(row.count), oldest: toInstant(row.oldest) }));
+  }
+
+  /** Removes a write no delivery has claimed; false when one has (or it is gone). */
+  async removePending(writeKey: string): Promise<boolean> {
+    return (await this.sql.select(this.removePendingSql, { writeKey })).length > 0;
+  }
+
+  /** Marks failed, in one statement, the pending writes recorded before `cutoff`; returns them. */
+  expire(cutoff: number): Promise<PendingWriteEntity[]> {
+    return this.sql.select(this.expireSql, { cutoff: iso(cutoff) });
   }
 
   findByUser(userId: string): Promise<PendingWriteEntity[]> {
