@@ -277,11 +277,15 @@ describe('Bullhorn connector through our routes (e2e, fake Bullhorn)', () => {
       expect(fake.notes.size).toBe(before + 1);
     });
 
-    it('answers a 500 on create with Bullhorn reason and does not repeat the create', async () => {
+    it('queues a create Bullhorn answers 500 to, with its reason, and does not repeat it blindly', async () => {
       fake.failNext({ status: 500, method: 'PUT', path: NOTE, body: { errorCode: 500, errorMessage: 'Note service unavailable' } });
       const before = fake.notes.size;
       const response = await t.http.post('/callLog').set(auth()).send(callBody(newSessionId(), contact, 'Contact')).expect(200);
-      expect(response.body).toMatchObject({ successful: false, returnMessage: { message: expect.stringContaining('Note service unavailable') } });
+      // Kept in the outbox (the worker reconciles it by its key before any re-create).
+      expect(response.body).toMatchObject({
+        successful: true,
+        returnMessage: { messageType: 'warning', message: expect.stringMatching(/Note service unavailable.*queued/) },
+      });
       expect(fake.requestsTo('PUT', NOTE)).toHaveLength(1);
       expect(fake.notes.size).toBe(before);
     });

@@ -454,7 +454,7 @@ describe('Clio connector through our routes (e2e, fake Clio)', () => {
       // Kept in the outbox with Clio's reason, and delivered by the worker later: never POSTed twice blindly.
       expect(response.body.returnMessage).toMatchObject({
         messageType: 'warning',
-        message: expect.stringMatching(/Communications are temporarily unavailable.*logged to Clio automatically/),
+        message: expect.stringMatching(/Communications are temporarily unavailable.*queued and will be written to Clio automatically/),
       });
       expect(fake.requestsTo('POST', COMMUNICATIONS)).toHaveLength(1);
       expect(fake.communications.size).toBe(before);

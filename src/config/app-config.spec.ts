@@ -59,21 +59,21 @@ describe('loadAppConfig', () => {
   });
 
   it('reads OUTBOX_MAX_AGE as milliseconds, 24h-style or ISO-8601, and names it when it is none', () => {
-    expect(loadAppConfig({}).OUTBOX_MAX_AGE).toBe(86_400_000);
-    expect(loadAppConfig({ OUTBOX_MAX_AGE: '90000' }).OUTBOX_MAX_AGE).toBe(90_000);
-    expect(loadAppConfig({ OUTBOX_MAX_AGE: '12h' }).OUTBOX_MAX_AGE).toBe(43_200_000);
-    expect(loadAppConfig({ OUTBOX_MAX_AGE: 'PT30M' }).OUTBOX_MAX_AGE).toBe(1_800_000);
-    expect(() => loadAppConfig({ OUTBOX_MAX_AGE: 'one day' })).toThrow(/OUTBOX_MAX_AGE must be a duration/);
-    expect(() => loadAppConfig({ OUTBOX_MAX_AGE: 'P1M' })).toThrow(/OUTBOX_MAX_AGE must be a duration/);
-    expect(() => loadAppConfig({ OUTBOX_MAX_AGE: '10ms' })).toThrow(/OUTBOX_MAX_AGE must be at least one second/);
+    expect(loadAppConfig({ NODE_ENV: 'test' }).OUTBOX_MAX_AGE).toBe(86_400_000);
+    expect(loadAppConfig({ NODE_ENV: 'test', OUTBOX_MAX_AGE: '90000' }).OUTBOX_MAX_AGE).toBe(90_000);
+    expect(loadAppConfig({ NODE_ENV: 'test', OUTBOX_MAX_AGE: '12h' }).OUTBOX_MAX_AGE).toBe(43_200_000);
+    expect(loadAppConfig({ NODE_ENV: 'test', OUTBOX_MAX_AGE: 'PT30M' }).OUTBOX_MAX_AGE).toBe(1_800_000);
+    expect(() => loadAppConfig({ NODE_ENV: 'test', OUTBOX_MAX_AGE: 'one day' })).toThrow(/OUTBOX_MAX_AGE must be a duration/);
+    expect(() => loadAppConfig({ NODE_ENV: 'test', OUTBOX_MAX_AGE: 'P1M' })).toThrow(/OUTBOX_MAX_AGE must be a duration/);
+    expect(() => loadAppConfig({ NODE_ENV: 'test', OUTBOX_MAX_AGE: '10ms' })).toThrow(/OUTBOX_MAX_AGE must be at least one second/);
   });
 
   it('turns the outbox on by default, off with OUTBOX_ENABLED=false, and refuses other values', () => {
-    expect(loadAppConfig({}).outboxEnabled).toBe(true);
-    expect(loadAppConfig({ OUTBOX_ENABLED: 'false' }).outboxEnabled).toBe(false);
-    expect(() => loadAppConfig({ OUTBOX_ENABLED: 'no' })).toThrow(/OUTBOX_ENABLED/);
-    expect(loadAppConfig({}).OUTBOX_MAX_ATTEMPTS).toBeUndefined();
-    expect(loadAppConfig({ OUTBOX_MAX_ATTEMPTS: '3' }).OUTBOX_MAX_ATTEMPTS).toBe(3);
+    expect(loadAppConfig({ NODE_ENV: 'test' }).outboxEnabled).toBe(true);
+    expect(loadAppConfig({ NODE_ENV: 'test', OUTBOX_ENABLED: 'false' }).outboxEnabled).toBe(false);
+    expect(() => loadAppConfig({ NODE_ENV: 'test', OUTBOX_ENABLED: 'no' })).toThrow(/OUTBOX_ENABLED/);
+    expect(loadAppConfig({ NODE_ENV: 'test' }).OUTBOX_MAX_ATTEMPTS).toBeUndefined();
+    expect(loadAppConfig({ NODE_ENV: 'test', OUTBOX_MAX_ATTEMPTS: '3' }).OUTBOX_MAX_ATTEMPTS).toBe(3);
   });
 
   it('refuses production without a server secret', () => {
