@@ -185,11 +185,17 @@ export class AppConfig {
   @Min(10)
   OUTBOX_POLL_MS = 1_000;
 
-  /** First wait before a failed CRM write is tried again; doubles per attempt up to 5 minutes. */
+  /** First wait before a failed CRM write is tried again; doubles per attempt up to OUTBOX_RETRY_MAX_MS. */
   @Transform(toInt)
   @IsInt()
   @Min(10)
   OUTBOX_RETRY_BASE_MS = 5_000;
+
+  /** The longest wait between two attempts of a write (±20 % jitter): a CRM that is back gets its backlog within it. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(10)
+  OUTBOX_RETRY_MAX_MS = 30_000;
 
   /** Attempts after which a CRM write is parked as failed. */
   @Transform(toInt)
@@ -219,6 +225,15 @@ export class AppConfig {
   @IsInt()
   @Min(0)
   OUTBOX_INLINE_WAIT_MS = 5_000;
+
+  /**
+   * On SIGTERM: how long in-flight requests and CRM calls get to finish before the
+   * remaining connections are cut and the CRM agents and the database close.
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  SHUTDOWN_GRACE_MS = 10_000;
 
   /**
    * Twice the longest one CRM request can take: every attempt times out, with the longest

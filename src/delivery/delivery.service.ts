@@ -107,10 +107,19 @@ export class DeliveryService {
     );
   }
 
-  /** Stops new deliveries and waits for those at the CRM, so their outcomes are recorded before shutdown. */
+  /**
+   * Stops new deliveries and waits for those at the CRM, so their outcomes are recorded
+   * before shutdown; at most SHUTDOWN_GRACE_MS. One still at the CRM then is reconciled
+   * by its next attempt, like after a crash.
+   */
   async drain(): Promise<void> {
     this.draining = true;
-    while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
+    const deadline = Date.now() + this.config.SHUTDOWN_GRACE_MS;
+    while (this.inFlight.size > 0 && Date.now() < deadline) {
+      const timer = sleep(Math.max(1, deadline - Date.now()), undefined, { ref: false });
+      await Promise.race([Promise.allSettled([...this.inFlight]), timer]);
+    }
+    if (this.inFlight.size > 0) this.logger.warn(`Shutting down with ${this.inFlight.size} CRM write(s) unsettled; they are reconciled at the next start`);
   }
 
   private async deliverInRequest(row: PendingWriteEntity, session: CrmSession, volatile: unknown): Promise<SubmitOutcome> {
@@ -204,7 +213,7 @@ export class DeliveryService {
       this.logger.error(`Gave up on ${what} after ${write.attempts} attempts`);
       return { status: 'queued', reason: verdict.reason };
     }
-    const delay = retryDelayMs(write.attempts, this.config.OUTBOX_RETRY_BASE_MS);
+    const delay = retryDelayMs(write.attempts, this.config.OUTBOX_RETRY_BASE_MS, Math.random, this.config.OUTBOX_RETRY_MAX_MS);
     if (verdict.rateLimited) this.rateLimitedUntil.set(write.userId, Date.now() + delay);
     await this.writes.reschedule(write.writeKey, Date.now() + delay, verdict.reason, verdict.mayHaveLanded);
     this.logger.warn(`Queued ${what} for another attempt in ${delay} ms (attempt ${write.attempts})`);

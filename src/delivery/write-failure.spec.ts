@@ -66,7 +66,9 @@ describe('retryDelayMs', () => {
     expect(retryDelayMs(1, 1000, () => 1)).toBe(1200);
   });
 
-  it('never waits more than five minutes (plus jitter)', () => {
-    expect(retryDelayMs(40, 5000, () => 0.5)).toBe(5 * 60_000);
+  it('never waits more than the cap (30 s by default) plus jitter, so a backlog goes out within a minute', () => {
+    expect(retryDelayMs(40, 5000, () => 0.5)).toBe(30_000);
+    expect(retryDelayMs(40, 5000, () => 1)).toBe(36_000);
+    expect(retryDelayMs(40, 100, () => 0.5, 2000)).toBe(2000);
   });
 });

@@ -63,10 +63,20 @@ export function classifyFailure(error: unknown, mode: AttemptMode): FailureVerdi
   }
 }
 
-const MAX_RETRY_DELAY_MS = 5 * 60_000;
+/**
+ * The longest wait between two attempts, before jitter. 30 s: a CRM that comes back after
+ * any outage has its backlog within a minute (longer caps left a 20-attempt backlog
+ * waiting 5 minutes after the CRM was back).
+ */
+export const DEFAULT_MAX_RETRY_DELAY_MS = 30_000;
 
-/** Wait before attempt `attempts + 1`: doubling from `baseMs`, capped at 5 minutes, with ±20 % jitter. */
-export function retryDelayMs(attempts: number, baseMs: number, random: () => number = Math.random): number {
-  const exponential = Math.min(baseMs * 2 ** Math.max(0, attempts - 1), MAX_RETRY_DELAY_MS);
+/** Wait before attempt `attempts + 1`: doubling from `baseMs`, capped at `maxMs`, with ±20 % jitter. */
+export function retryDelayMs(
+  attempts: number,
+  baseMs: number,
+  random: () => number = Math.random,
+  maxMs = DEFAULT_MAX_RETRY_DELAY_MS,
+): number {
+  const exponential = Math.min(baseMs * 2 ** Math.max(0, attempts - 1), maxMs);
   return Math.round(exponential * (0.8 + 0.4 * random()));
 }
