@@ -197,4 +197,136 @@ describe('exactly once through timeouts, crashes, shutdowns and CRM outages (ser
     expect(smsActivities()).toHaveLength(1);
     for (const id of [1, 2, 3]) expect(String(smsActivities()[0]!.note)).toContain(`text number ${id}`);
   }, 60_000);
+
+  it('SIGKILL after Pipedrive took the writes and before our commit: after a restart and a resend, one activity each; the call is matched and can be edited', async () => {
+    await start();
+    await login();
+    const answers = deferred();
+    // Pipedrive carries out both creates; their answers wait until the server is dead.
+    fake.holdNext({ method: 'POST', path: ACTIVITIES, until: answers.promise }, 2);
+    const sessionId = `s-${randomUUID()}`;
+    const inFlight = [
+      call('POST', '/callLog', callBody(sessionId)).catch((error: Error) => error),
+      call('POST', '/messageLog', messageLog([message(1, 1), message(2, 2)])).catch((error: Error) => error),
+    ];
+    await eventually('both creates at Pipedrive', () => (fake.activities.size === 2 ? true : undefined), 10_000);
+    expect((await server!.stop('SIGKILL')).signal).toBe('SIGKILL');
+    for (const outcome of await Promise.all(inFlight)) expect(outcome).toBeInstanceOf(Error);
+    answers.release();
+
+    await start();
+    // The extension heard nothing, so it sends both again (the SMS batch with one more message).
+    const again = await call('POST', '/callLog', callBody(sessionId));
+    expect(again.status).toBe(200);
+    const againSms = await call('POST', '/messageLog', messageLog([message(1, 1), message(2, 2), message(3, 3)]));
+    expect(againSms.status).toBe(200);
+    expect(againSms.body.successful).toBe(true);
+
+    const logId = await callLogged(sessionId);
+    const calls = activitiesMentioning(`Call ${sessionId}`);
+    expect(calls).toHaveLength(1);
+    expect(logId).toBe(String(calls[0]!.id));
+    await eventually('the digest holding all 3 messages', () =>
+      smsActivities().length === 1 && String(smsActivities()[0]!.note).includes('text number 3') ? true : undefined,
+    );
+    expect(smsActivities()).toHaveLength(1);
+    for (const id of [1, 2, 3]) expect(String(smsActivities()[0]!.note)).toContain(`text number ${id}`);
+
+    const edited = await call('PATCH', '/callLog', { sessionId, hashedExtensionId: EXTENSION, note: 'Edited after the crash.', duration: 300 });
+    expect(edited.status).toBe(200);
+    expect(edited.body.successful).toBe(true);
+    expect(String(fake.activities.get(Number(logId))!.note)).toContain('Edited after the crash.');
+    expect(fake.activities.size).toBe(2);
+  }, 90_000);
+
+  it('SIGTERM during in-flight writes: every client is answered within the grace period, newcomers get 503, an idle keep-alive client does not hold the process, no duplicates', async () => {
+    // Pipedrive is slow (1.5 s) but within our timeout.
+    await start({ CRM_HTTP_TIMEOUT_MS: '4000', OUTBOX_LEASE_MS: '8000' });
+    await login();
+    // An idle keep-alive connection, as a browser keeps one.
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+    const idle = await new Promise<number>((resolve, reject) =>
+      http
+        .get(`${server!.url}/isAlive`, { agent }, (response) => {
+          response.resume();
+          response.on('end', () => resolve(response.statusCode ?? 0));
+        })
+        .on('error', reject),
+    );
+    expect(idle).toBe(200);
+
+    const N = 6;
+    fake.holdNext({ method: 'POST', path: ACTIVITIES, ms: 1_500, beforeProcessing: true }, N);
+    const sessions = Array.from({ length: N }, () => `s-${randomUUID()}`);
+    const sentAt = Date.now();
+    const inFlight = sessions.map((sessionId) =>
+      call('POST', '/callLog', callBody(sessionId)).then(
+        (answer) => ({ answer, at: Date.now() }),
+        (error: Error) => ({ error, at: Date.now() }),
+      ),
+    );
+    await eventually('all creates at Pipedrive', () => (fake.requestsTo('POST', ACTIVITIES).length === N ? true : undefined), 10_000);
+    const stopping = server!.stop('SIGTERM');
+    const stoppedAt = Date.now();
+    await sleep(100);
+    // A newcomer while the server closes: 503 in our envelope (or refused, once the port is closed).
+    const newcomer = await call('GET', '/isAlive').catch((error: Error) => error);
+    if (!(newcomer instanceof Error)) {
+      expect(newcomer.status).toBe(503);
+      expect(newcomer.body).toMatchObject({ successful: false, returnMessage: { messageType: 'danger' } });
+    }
+
+    const outcomes = await Promise.all(inFlight);
+    for (const outcome of outcomes) {
+      expect('answer' in outcome ? outcome.answer : outcome).toMatchObject({ status: 200, body: { successful: true } });
+      expect(outcome.at - stoppedAt).toBeLessThan(5_000);
+    }
+    const ended = await stopping;
+    // Within the grace period, although a client kept an idle connection open.
+    expect(ended.ms).toBeLessThan(5_000 + 2_000);
+    expect(Date.now() - sentAt).toBeLessThan(15_000);
+    agent.destroy();
+    for (const sessionId of sessions) expect(activitiesMentioning(`Call ${sessionId}`)).toHaveLength(1);
+    expect(fake.activities.size).toBe(N);
+
+    // And after a restart, the sessions are known: a resend creates nothing.
+    await start();
+    for (const sessionId of sessions) await callLogged(sessionId);
+    const resend = await call('POST', '/callLog', callBody(sessions[0]!));
+    expect(resend.status).toBe(200);
+    expect(fake.activities.size).toBe(N);
+  }, 90_000);
+
+  it('Pipedrive down for 20 s while 20 messages arrive in 20 requests: all 20 reach it afterwards, without a resend, in time order, in one activity', async () => {
+    await start();
+    await login();
+    await fake.refuseConnections();
+    const downAt = Date.now();
+    for (let i = 1; i <= 20; i++) {
+      const answer = await call('POST', '/messageLog', messageLog([message(i, i)]));
+      expect(answer.status).toBe(200);
+      expect(answer.body).toMatchObject({ successful: true, returnMessage: { messageType: 'warning' } });
+      await sleep(Math.max(0, downAt + i * 1_000 - Date.now()));
+    }
+    expect(smsActivities()).toHaveLength(0);
+    await fake.acceptConnections();
+    const backAt = Date.now();
+
+    const [activity] = await eventually(
+      'the digest with all 20 messages',
+      () => {
+        const found = smsActivities();
+        return found.length === 1 && String(found[0]!.note).includes('text number 20') ? found : undefined;
+      },
+      30_000,
+    );
+    const deliveredInMs = Date.now() - backAt;
+    const note = String(activity!.note);
+    // Every message once, in the order they were written.
+    const order = [...note.matchAll(/text number (\d+)\b/g)].map((match) => Number(match[1]));
+    expect(order).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
+    expect(smsActivities()).toHaveLength(1);
+    // OUTBOX_RETRY_MAX_MS is 2 s here: the backlog goes out well within it and a poll.
+    expect(deliveredInMs).toBeLessThan(10_000);
+  }, 90_000);
 });

@@ -197,11 +197,15 @@ export class AppConfig {
   @Min(10)
   OUTBOX_RETRY_MAX_MS = 30_000;
 
-  /** Attempts after which a CRM write is parked as failed. */
+  /**
+   * How long a CRM write may stay queued before it is parked as failed, in milliseconds
+   * (default 24 h). An age, not a count of attempts: requests that arrive during an outage
+   * each try the queued write once, so 20 messages in 20 s made 20 attempts.
+   */
   @Transform(toInt)
   @IsInt()
-  @Min(1)
-  OUTBOX_MAX_ATTEMPTS = 20;
+  @Min(1_000)
+  OUTBOX_MAX_AGE_MS = 24 * 60 * 60_000;
 
   /**
    * How long a claim on a write lasts; after it another instance takes the write over and

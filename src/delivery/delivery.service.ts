@@ -207,10 +207,10 @@ export class DeliveryService {
       this.logger.warn(`The CRM refused ${what} (attempt ${write.attempts})`);
       return { status: 'refused', reason: verdict.reason };
     }
-    if (write.attempts >= this.config.OUTBOX_MAX_ATTEMPTS) {
+    if (Date.now() - Date.parse(write.recordedAt) >= this.config.OUTBOX_MAX_AGE_MS) {
       // Parked, not given back: an earlier attempt may have landed, so the claim stays.
       await this.writes.fail(write.writeKey, `Gave up after ${write.attempts} attempts: ${verdict.reason}`);
-      this.logger.error(`Gave up on ${what} after ${write.attempts} attempts`);
+      this.logger.error(`Gave up on ${what} after ${write.attempts} attempts over OUTBOX_MAX_AGE_MS`);
       return { status: 'queued', reason: verdict.reason };
     }
     const delay = retryDelayMs(write.attempts, this.config.OUTBOX_RETRY_BASE_MS, Math.random, this.config.OUTBOX_RETRY_MAX_MS);
