@@ -257,6 +257,21 @@ describe('exactly once through timeouts, crashes, shutdowns and CRM outages (ser
 
     const N = 6;
     fake.holdNext({ method: 'POST', path: ACTIVITIES, ms: 1_500, beforeProcessing: true }, N);
+    // A slow contact lookup on the keep-alive connection: no write, so only the HTTP side
+    // of the shutdown waits for it, and its connection must not stay open afterwards.
+    fake.holdNext({ method: 'GET', path: /^\/api\/v2\/persons\/search$/, ms: 1_500 });
+    const lookup = new Promise<{ status: number; connection?: string }>((resolve, reject) =>
+      http
+        .get(
+          `${server!.url}/contact?phoneNumber=%2B14155550100`,
+          { agent, headers: { authorization: `Bearer ${jwt}` } },
+          (response) => {
+            response.resume();
+            response.on('end', () => resolve({ status: response.statusCode ?? 0, connection: response.headers.connection }));
+          },
+        )
+        .on('error', reject),
+    );
     const sessions = Array.from({ length: N }, () => `s-${randomUUID()}`);
     const sentAt = Date.now();
     const inFlight = sessions.map((sessionId) =>
@@ -265,22 +280,26 @@ describe('exactly once through timeouts, crashes, shutdowns and CRM outages (ser
         (error: Error) => ({ error, at: Date.now() }),
       ),
     );
-    await eventually('all creates at Pipedrive', () => (fake.requestsTo('POST', ACTIVITIES).length === N ? true : undefined), 10_000);
+    await eventually(
+      'all creates and the lookup at Pipedrive',
+      () => (fake.requestsTo('POST', ACTIVITIES).length === N && fake.requestsTo('GET', /persons\/search/).length >= 1 ? true : undefined),
+      10_000,
+    );
     const stopping = server!.stop('SIGTERM');
     const stoppedAt = Date.now();
     await sleep(100);
-    // A newcomer while the server closes: 503 in our envelope (or refused, once the port is closed).
-    const newcomer = await call('GET', '/isAlive').catch((error: Error) => error);
-    if (!(newcomer instanceof Error)) {
-      expect(newcomer.status).toBe(503);
-      expect(newcomer.body).toMatchObject({ successful: false, returnMessage: { messageType: 'danger' } });
-    }
+    // A newcomer while the server closes: 503 in our envelope, told to close its connection.
+    const newcomer = await fetch(`${server!.url}/isAlive`);
+    expect(newcomer.status).toBe(503);
+    expect(newcomer.headers.get('connection')).toBe('close');
+    expect(await newcomer.json()).toMatchObject({ successful: false, error: 'Service Unavailable', returnMessage: { messageType: 'danger' } });
 
     const outcomes = await Promise.all(inFlight);
     for (const outcome of outcomes) {
       expect('answer' in outcome ? outcome.answer : outcome).toMatchObject({ status: 200, body: { successful: true } });
       expect(outcome.at - stoppedAt).toBeLessThan(5_000);
     }
+    expect(await lookup).toEqual({ status: 200, connection: 'close' });
     const ended = await stopping;
     // Within the grace period, although a client kept an idle connection open.
     expect(ended.ms).toBeLessThan(5_000 + 2_000);
