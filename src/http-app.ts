@@ -6,6 +6,7 @@ import { REFRESHED_TOKEN_HEADER } from './auth/session-token.service.js';
 import { registerRequestBodyHandling } from './common/http/request-body.hooks.js';
 import { annotateRequest, REQUEST_ID_HEADER, requestIdOf } from './common/request-context.js';
 import { AppConfig } from './config/app-config.js';
+import { GracefulShutdown } from './lifecycle/graceful-shutdown.service.js';
 
 /** Fastify: lower per-request overhead than Express, with a body limit built in. */
 export function createHttpAdapter(config: AppConfig): FastifyAdapter {
@@ -16,6 +17,9 @@ export function createHttpAdapter(config: AppConfig): FastifyAdapter {
     trustProxy,
     // One id per request for Fastify, the access log and error bodies alike.
     genReqId: (request: object) => requestIdOf(request),
+    // On close, idle keep-alive connections go at once; busy ones when their answer is sent
+    // (GracefulShutdown answers with Connection: close while closing).
+    forceCloseConnections: 'idle',
   });
 }
 
@@ -28,6 +32,28 @@ export function configureHttpApp(app: NestFastifyApplication | INestApplication)
     if (request.routeOptions.url) annotateRequest(request, { route: request.routeOptions.url });
     void reply.header(REQUEST_ID_HEADER, request.id);
   });
+  const shutdown = app.get(GracefulShutdown, { strict: false });
+  shutdown.attach(app.getHttpServer());
+  fastify.addHook('onRequest', (request, reply, done) => {
+    if (shutdown.closing) {
+      void reply
+        .code(503)
+        .header('connection', 'close')
+        .header('retry-after', '1')
+        .send({ ...shutdown.closingAnswer(), requestId: request.id });
+      return;
+    }
+    shutdown.requestStarted();
+    // 'close' fires whether the answer was sent or the client went away.
+    reply.raw.once('close', () => shutdown.requestFinished());
+    done();
+  });
+  fastify.addHook('onSend', async (_request, reply) => {
+    if (shutdown.closing) void reply.header('connection', 'close');
+  });
+  // SIGTERM and SIGINT run Nest's shutdown sequence: GracefulShutdown closes the door and
+  // waits for the requests inside, the outbox worker drains, the HTTP server closes, then
+  // the CRM agents and the database (their onApplicationShutdown hooks).
   app.enableShutdownHooks();
   registerRequestBodyHandling(app as NestFastifyApplication);
   const config = app.get(AppConfig);

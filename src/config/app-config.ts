@@ -373,6 +373,15 @@ export class AppConfig {
   OUTBOX_INLINE_WAIT_MS = 5_000;
 
   /**
+   * On SIGTERM: how long in-flight requests and CRM calls get to finish before the
+   * remaining connections are cut and the CRM agents and the database close.
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  SHUTDOWN_GRACE_MS = 10_000;
+
+  /**
    * Twice the longest one CRM request can take: every attempt times out, with the longest
    * rate-limit wait the HTTP client accepts between them. A delivery makes one or two
    * requests in a row (a reconciliation more, but then a takeover only reconciles again).

@@ -134,10 +134,19 @@ export class DeliveryService {
     return expired.length;
   }
 
-  /** Stops new deliveries and waits for those at the CRM, so their outcomes are recorded before shutdown. */
+  /**
+   * Stops new deliveries and waits for those at the CRM, so their outcomes are recorded
+   * before shutdown; at most SHUTDOWN_GRACE_MS. One still at the CRM then is reconciled
+   * by its next attempt, like after a crash.
+   */
   async drain(): Promise<void> {
     this.draining = true;
-    while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
+    const deadline = Date.now() + this.config.SHUTDOWN_GRACE_MS;
+    while (this.inFlight.size > 0 && Date.now() < deadline) {
+      const timer = sleep(Math.max(1, deadline - Date.now()), undefined, { ref: false });
+      await Promise.race([Promise.allSettled([...this.inFlight]), timer]);
+    }
+    if (this.inFlight.size > 0) this.logger.warn(`Shutting down with ${this.inFlight.size} CRM write(s) unsettled; they are reconciled at the next start`);
   }
 
   private async deliverInRequest(row: PendingWriteEntity, session: CrmSession, volatile: unknown): Promise<SubmitOutcome> {
@@ -306,7 +315,7 @@ export class DeliveryService {
     if (maxAttempts !== undefined && write.attempts >= maxAttempts) {
       // Parked, not given back: an earlier attempt may have landed, so the claim stays.
       await this.writes.fail(write.writeKey, `Gave up after ${write.attempts} attempts: ${verdict.reason}`);
-      this.logger.error(`Gave up on ${what} after ${write.attempts} attempts`);
+      this.logger.error(`Gave up on ${what} after ${write.attempts} attempts (OUTBOX_MAX_ATTEMPTS)`);
       return { status: 'queued', reason: verdict.reason };
     }
     const delay = retryDelayMs(

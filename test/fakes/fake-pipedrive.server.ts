@@ -47,6 +47,19 @@ export interface FakeFailure {
   afterProcessing?: boolean;
 }
 
+/**
+ * A matching request is carried out (or not, with beforeProcessing) and its answer held:
+ * for `ms`, or until `until` settles. A CRM slower than our timeout, or one that accepted
+ * a write whose answer never reached a process that was killed meanwhile.
+ */
+export interface FakeHold {
+  method?: string;
+  path?: RegExp;
+  ms?: number;
+  until?: Promise<unknown>;
+  beforeProcessing?: boolean;
+}
+
 const ACTIVITY_TYPES = [
   { id: 1, name: 'Call', key_string: 'call', active_flag: true },
   { id: 2, name: 'Meeting', key_string: 'meeting', active_flag: true },
@@ -85,21 +98,40 @@ export class FakePipedriveServer {
   private readonly writeTimes: number[] = [];
 
   private readonly failures: FakeFailure[] = [];
+  private readonly holds: FakeHold[] = [];
   private nextId = 1000;
   private server!: Server;
+  private port = 0;
   url = '';
 
   static async start(): Promise<FakePipedriveServer> {
     const fake = new FakePipedriveServer();
-    fake.server = createServer((req, res) => void fake.handle(req, res));
-    await new Promise<void>((resolve) => fake.server.listen(0, '127.0.0.1', resolve));
-    fake.url = `http://127.0.0.1:${(fake.server.address() as AddressInfo).port}`;
+    await fake.listen();
+    fake.url = `http://127.0.0.1:${fake.port}`;
     return fake;
   }
 
   async close(): Promise<void> {
+    if (!this.server.listening) return;
     this.server.closeAllConnections();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  /** Down: the port refuses connections and open ones are cut, until acceptConnections(). */
+  refuseConnections(): Promise<void> {
+    return this.close();
+  }
+
+  /** Back on the same port, with everything it held before. */
+  acceptConnections(): Promise<void> {
+    return this.listen();
+  }
+
+  private async listen(): Promise<void> {
+    if (this.server?.listening) return;
+    this.server = createServer((req, res) => void this.handle(req, res));
+    await new Promise<void>((resolve) => this.server.listen(this.port, '127.0.0.1', resolve));
+    this.port = (this.server.address() as AddressInfo).port;
   }
 
   // ---- set-up helpers -------------------------------------------------------------
@@ -163,6 +195,11 @@ export class FakePipedriveServer {
     for (let i = 0; i < times; i++) this.failures.push(failure);
   }
 
+  /** The next `times` matching requests are answered late (see FakeHold). */
+  holdNext(hold: FakeHold, times = 1): void {
+    for (let i = 0; i < times; i++) this.holds.push(hold);
+  }
+
   requestsTo(method: string, path: RegExp): RecordedRequest[] {
     return this.requests.filter((r) => r.method === method && path.test(r.path));
   }
@@ -170,6 +207,7 @@ export class FakePipedriveServer {
   reset(): void {
     this.requests.length = 0;
     this.failures.length = 0;
+    this.holds.length = 0;
   }
 
   // ---- HTTP -------------------------------------------------------------------
@@ -205,6 +243,19 @@ export class FakePipedriveServer {
       }
       this.writeTimes.push(now);
     }
+    const holdIndex = this.holds.findIndex(
+      (h) => (!h.method || h.method === recorded.method) && (!h.path || h.path.test(recorded.path)),
+    );
+    if (holdIndex >= 0) {
+      const [hold] = this.holds.splice(holdIndex, 1);
+      let answer: [number, unknown] | undefined;
+      if (!hold.beforeProcessing) answer = this.safeRoute(recorded);
+      await Promise.all([hold.ms ? delay(hold.ms) : undefined, hold.until?.catch(() => undefined)]);
+      answer ??= this.safeRoute(recorded);
+      // The caller may have hung up meanwhile: the write stands, the answer goes nowhere.
+      if (!res.destroyed) send(res, answer[0], answer[1]);
+      return;
+    }
 
     const failureIndex = this.failures.findIndex(
       (f) => (!f.method || f.method === recorded.method) && (!f.path || f.path.test(recorded.path)),
@@ -220,6 +271,14 @@ export class FakePipedriveServer {
       send(res, status, payload, { 'x-ratelimit-limit': '80', 'x-ratelimit-remaining': '79', 'x-ratelimit-reset': '2' });
     } catch (error) {
       send(res, 500, { success: false, error: `Fake crashed: ${(error as Error).message}` });
+    }
+  }
+
+  private safeRoute(r: RecordedRequest): [number, unknown] {
+    try {
+      return this.route(r);
+    } catch (error) {
+      return [500, { success: false, error: `Fake crashed: ${(error as Error).message}` }];
     }
   }
 
