@@ -33,7 +33,7 @@ export class AppModule {
       imports: [
         ConfigModule.forRoot(config),
         LoggerModule.forRoot(loggerOptions(config, options.logStream)),
-        PersistenceModule,
+        PersistenceModule.forRoot({ migrations: ConnectorsModule.migrations }),
         LifecycleModule,
         ConnectorsModule,
         AuthModule,

@@ -1,5 +1,5 @@
 import { type CountryCode, type PhoneNumber, parsePhoneNumberFromString } from 'libphonenumber-js/max';
-import type { PhoneNumberForms } from '../connectors/crm-connector.interface.js';
+import type { PhoneNumberForms } from './crm-types.js';
 
 /**
  * A '+' in a query string decodes to a space, so "+14155550100" arrives as

@@ -1,5 +1,6 @@
 import { Global, Module } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
+import type { MigrationInterface } from 'typeorm';
 import { ConnectorRegistry } from './connector-registry.service.js';
 import { BullhornModule } from './bullhorn/bullhorn.module.js';
 import { ClioModule } from './clio/clio.module.js';
@@ -17,4 +18,9 @@ const CRM_MODULES = [LocalCrmModule, PipedriveModule, ClioModule, BullhornModule
   providers: [ConnectorRegistry],
   exports: [ConnectorRegistry],
 })
-export class ConnectorsModule {}
+export class ConnectorsModule {
+  /** Migrations of the connectors that keep tables of their own, for the persistence module. */
+  static readonly migrations: (new () => MigrationInterface)[] = CRM_MODULES.flatMap((module) =>
+    'migrations' in module ? [...(module.migrations as (new () => MigrationInterface)[])] : [],
+  );
+}

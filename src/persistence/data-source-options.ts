@@ -2,7 +2,8 @@ import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { DataSource, type DataSourceOptions } from 'typeorm';
 import type { AppConfig } from '../config/app-config.js';
-import { MIGRATIONS } from './migrations/index.js';
+import type { MigrationInterface } from 'typeorm';
+import { allMigrations } from './migrations/index.js';
 
 /**
  * TypeORM options for the configured store: a SQLite file by default, PostgreSQL for several instances.
@@ -18,8 +19,9 @@ import { MIGRATIONS } from './migrations/index.js';
  */
 export function dataSourceOptions(
   config: Pick<AppConfig, 'DATABASE_URL' | 'DATABASE_SCHEMA' | 'DATABASE_POOL_SIZE' | 'DATABASE_ACQUIRE_TIMEOUT_MS'>,
+  contributedMigrations: (new () => MigrationInterface)[] = [],
 ): DataSourceOptions {
-  const common = { migrations: MIGRATIONS, migrationsRun: true, synchronize: false } as const;
+  const common = { migrations: allMigrations(contributedMigrations), migrationsRun: true, synchronize: false } as const;
   if (config.DATABASE_URL.startsWith('sqlite:')) {
     const database = resolve(config.DATABASE_URL.slice('sqlite:'.length));
     mkdirSync(dirname(database), { recursive: true });

@@ -1,4 +1,5 @@
-import { Global, Module } from '@nestjs/common';
+import { type DynamicModule, Global, Module } from '@nestjs/common';
+import type { MigrationInterface } from 'typeorm';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AppConfig } from '../config/app-config.js';
 import { dataSourceOptions, initializeDataSource } from './data-source-options.js';
@@ -55,21 +56,30 @@ const REPOSITORIES = [
 ];
 
 @Global()
-@Module({
-  imports: [
-    TypeOrmModule.forRootAsync({
-      inject: [AppConfig],
-      useFactory: (config: AppConfig) => ({
-        ...dataSourceOptions(config),
-        // Feature modules (the local CRM) register their own entities with forFeature.
-        autoLoadEntities: true,
-        migrationsRun: false,
-      }),
-      dataSourceFactory: async (options) => initializeDataSource(options!),
-    }),
-    TypeOrmModule.forFeature(CORE_ENTITIES),
-  ],
-  providers: REPOSITORIES,
-  exports: [TypeOrmModule, ...REPOSITORIES],
-})
-export class PersistenceModule {}
+@Module({})
+export class PersistenceModule {
+  /**
+   * `migrations`: what modules with tables of their own (the local CRM) contribute; they
+   * run with the core's in one timeline, so persistence needs to know no connector.
+   */
+  static forRoot(options: { migrations?: (new () => MigrationInterface)[] } = {}): DynamicModule {
+    return {
+      module: PersistenceModule,
+      imports: [
+        TypeOrmModule.forRootAsync({
+          inject: [AppConfig],
+          useFactory: (config: AppConfig) => ({
+            ...dataSourceOptions(config, options.migrations),
+            // Feature modules (the local CRM) register their own entities with forFeature.
+            autoLoadEntities: true,
+            migrationsRun: false,
+          }),
+          dataSourceFactory: async (dataSourceOptions) => initializeDataSource(dataSourceOptions!),
+        }),
+        TypeOrmModule.forFeature(CORE_ENTITIES),
+      ],
+      providers: REPOSITORIES,
+      exports: [TypeOrmModule, ...REPOSITORIES],
+    };
+  }
+}

@@ -1,5 +1,5 @@
 import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
-import type { ContactInfo } from '../../connectors/crm-connector.interface.js';
+import type { ContactInfo } from '../../common/crm-types.js';
 
 /**
  * One user's latest contact lookup for one number, kept for a while so repeated call

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { LessThan, Repository } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity.js';
-import type { ContactInfo } from '../../connectors/crm-connector.interface.js';
+import type { ContactInfo } from '../../common/crm-types.js';
 import { ContactCacheEntity } from '../entities/contact-cache.entity.js';
 
 /** Per-user cache of contact lookups, keyed by normalised number. */
