@@ -1,45 +1,101 @@
-import { RequestMethod } from '@nestjs/common';
-import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Params } from 'nestjs-pino';
-import type { Options as HttpLoggerOptions } from 'pino-http';
-import { requestFacts, requestIdOf } from './common/request-context.js';
+import type { LoggerService } from '@nestjs/common';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { pino, type Logger as PinoLogger } from 'pino';
+import { requestFacts } from './common/request-context.js';
 import type { AppConfig } from './config/app-config.js';
 
 /** The path without its query: queries carry phone numbers, names and legacy tokens. */
 const pathOf = (url: string | undefined): string => (url ?? '').split('?')[0];
-const originalPath = (req: IncomingMessage & { originalUrl?: string }): string => pathOf(req.originalUrl ?? req.url);
 
-/** `stream` replaces stdout (tests read the access log from it). */
-export function loggerOptions(config: AppConfig, stream?: NodeJS.WritableStream): Params {
-  const pinoHttp: HttpLoggerOptions = {
+/** JSON lines in production; one readable line per entry in development. `stream` replaces stdout (tests). */
+export function createRootLogger(config: AppConfig, stream?: NodeJS.WritableStream): PinoLogger {
+  const options = {
     level: config.LOG_LEVEL,
-    ...(config.NODE_ENV === 'development'
-      ? { transport: { target: 'pino-pretty', options: { singleLine: true, ignore: 'pid,hostname,req,res' } } }
-      : {}),
-    genReqId: (req) => requestIdOf(req),
-    // Log lines inside a request carry its id only; the one access line at the end has the rest.
-    quietReqLogger: true,
-    customAttributeKeys: { reqId: 'requestId', responseTime: 'durationMs' },
-    customProps: (req) => {
-      const { route, userId, platform } = requestFacts(req);
-      return { ...(route ? { route } : {}), ...(userId ? { userId, platform } : {}) };
-    },
-    customSuccessMessage: (req, res, durationMs) =>
-      `${req.method} ${requestFacts(req).route ?? originalPath(req)} ${res.statusCode} ${Math.round(durationMs)}ms`,
-    customErrorMessage: (req, res) => `${req.method} ${requestFacts(req).route ?? originalPath(req)} ${res.statusCode} failed`,
-    customLogLevel: (_req, res, error) => (error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
-    // Bodies, headers and queries are never logged: they carry tokens, message text and numbers.
-    serializers: {
-      // Behind the middleware runner `url` is relative to its mount point; originalUrl is the request's.
-      req: (req: IncomingMessage & { raw?: IncomingMessage }) => ({ method: req.method, path: originalPath(req.raw ?? req) }),
-      res: (res: ServerResponse) => ({ statusCode: res.statusCode }),
-    },
-    autoLogging: { ignore: (req) => originalPath(req) === '/isAlive' || originalPath(req).startsWith('/health/') },
+    // Error objects as type, message and stack; anything else is logged as given.
+    serializers: { err: pino.stdSerializers.err },
   };
-  return {
-    // nestjs-pino's default route pattern is not matched by Nest 12's Fastify adapter,
-    // so without this the request middleware never runs and no request is logged.
-    forRoutes: [{ path: '{*splat}', method: RequestMethod.ALL }],
-    pinoHttp: stream ? [pinoHttp, stream] : pinoHttp,
-  };
+  if (stream) return pino(options, stream);
+  if (config.NODE_ENV === 'development') {
+    return pino({
+      ...options,
+      transport: { target: 'pino-pretty', options: { singleLine: true, ignore: 'pid,hostname,req,res' } },
+    });
+  }
+  return pino(options);
+}
+
+/**
+ * Nest's Logger writing through pino, so framework and service lines share the access
+ * log's format and destination. Nest passes the context (the class name) last.
+ */
+export class AppLogger implements LoggerService {
+  constructor(readonly pino: PinoLogger) {}
+
+  log(message: unknown, ...rest: unknown[]): void {
+    this.write('info', message, rest);
+  }
+  error(message: unknown, ...rest: unknown[]): void {
+    this.write('error', message, rest);
+  }
+  warn(message: unknown, ...rest: unknown[]): void {
+    this.write('warn', message, rest);
+  }
+  debug(message: unknown, ...rest: unknown[]): void {
+    this.write('debug', message, rest);
+  }
+  verbose(message: unknown, ...rest: unknown[]): void {
+    this.write('trace', message, rest);
+  }
+  fatal(message: unknown, ...rest: unknown[]): void {
+    this.write('fatal', message, rest);
+  }
+
+  private write(level: 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal', message: unknown, rest: unknown[]): void {
+    if (!this.pino.isLevelEnabled(level)) return;
+    const context = typeof rest.at(-1) === 'string' ? (rest.at(-1) as string) : undefined;
+    const extra = context === undefined ? rest : rest.slice(0, -1);
+    const fields: Record<string, unknown> = context ? { context } : {};
+    if (message instanceof Error) {
+      this.pino[level]({ ...fields, err: message }, message.message);
+      return;
+    }
+    // Nest's error(message, stack, context): the stack comes as a string.
+    if (level === 'error' && typeof extra[0] === 'string' && extra[0].includes('\n    at ')) fields.stack = extra[0];
+    if (typeof message === 'object' && message !== null) this.pino[level]({ ...fields, ...(message as object) });
+    else this.pino[level](fields, String(message));
+  }
+}
+
+/** Probes are polled every few seconds; their lines would drown the rest. */
+const UNLOGGED = (path: string) => path === '/isAlive' || path.startsWith('/health/');
+
+/**
+ * One access line per answered request: method, route template, status, duration, request
+ * id, user and platform. Bodies, headers and queries are never logged: they carry tokens,
+ * message text and phone numbers. Written from Fastify's onResponse hook rather than by an
+ * HTTP middleware with a per-request child logger and async context, which cost several
+ * per cent of the server's CPU for lines only this hook writes.
+ */
+export function registerAccessLog(fastify: FastifyInstance, logger: PinoLogger): void {
+  fastify.addHook('onResponse', (request: FastifyRequest, reply: FastifyReply, done: () => void) => {
+    const path = pathOf(request.raw.url);
+    const status = reply.statusCode;
+    const level = status >= 500 ? 'error' : status >= 400 ? 'warn' : 'info';
+    if (!UNLOGGED(path) && logger.isLevelEnabled(level)) {
+      const { route, userId, platform } = requestFacts(request);
+      const durationMs = Math.round(reply.elapsedTime * 10) / 10;
+      logger[level](
+        {
+          requestId: request.id,
+          ...(route ? { route } : {}),
+          ...(userId ? { userId, platform } : {}),
+          req: { method: request.method, path },
+          res: { statusCode: status },
+          durationMs,
+        },
+        `${request.method} ${route ?? path} ${status} ${Math.round(durationMs)}ms`,
+      );
+    }
+    done();
+  });
 }

@@ -11,6 +11,14 @@ export const REFRESHED_TOKEN_HEADER = 'x-refreshed-jwt-token';
 /** Sessions slide: a token with less than this left is renewed (capped at half the lifetime). */
 const RENEW_WHEN_LEFT_SECONDS = 7 * 24 * 60 * 60;
 
+/**
+ * A busy client sends the same token on every request, and each request checks it twice
+ * (the rate limiter names the user, then the session guard): a verified token is
+ * remembered for a minute, never past its own expiry.
+ */
+const VERIFIED_TOKEN_MEMO_MS = 60_000;
+const VERIFIED_TOKEN_MEMO_MAX = 10_000;
+
 /** Issues and verifies the App Connect session JWT (HS256, server secret). */
 @Injectable()
 export class SessionTokenService {
@@ -20,6 +28,7 @@ export class SessionTokenService {
    * server's CPU under load.
    */
   private readonly key: KeyObject;
+  private readonly verified = new Map<string, { payload: SessionJwtPayload; validUntilMs: number }>();
 
   constructor(
     private readonly jwt: JwtService,
@@ -48,6 +57,20 @@ export class SessionTokenService {
   }
 
   verify(token: string): SessionJwtPayload {
+    const nowMs = Date.now();
+    const remembered = this.verified.get(token);
+    if (remembered && remembered.validUntilMs > nowMs) return remembered.payload;
+    // Shared by every request that presents this token, so nobody may change it.
+    const payload = Object.freeze(this.verifySignature(token));
+    const expiresAtMs = payload.exp === undefined ? Infinity : payload.exp * 1000;
+    this.verified.delete(token);
+    this.verified.set(token, { payload, validUntilMs: Math.min(expiresAtMs, nowMs + VERIFIED_TOKEN_MEMO_MS) });
+    // Maps iterate in insertion order: the first key is the oldest entry.
+    if (this.verified.size > VERIFIED_TOKEN_MEMO_MAX) this.verified.delete(this.verified.keys().next().value!);
+    return payload;
+  }
+
+  private verifySignature(token: string): SessionJwtPayload {
     try {
       const payload = this.jwt.verify<SessionJwtPayload>(token, {
         secret: this.key as unknown as string,
