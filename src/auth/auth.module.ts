@@ -1,4 +1,6 @@
-import { Global, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
+import { ConnectorsModule } from '../connectors/connectors.module.js';
+import { RepositoriesModule } from '../persistence/persistence.module.js';
 import { JwtModule } from '@nestjs/jwt';
 import { SettingsModule } from '../settings/settings.module.js';
 import { AuthController } from './auth.controller.js';
@@ -9,10 +11,9 @@ import { SessionGuard } from './session.guard.js';
 import { SessionStatusController } from './session-status.controller.js';
 import { SessionStatusService } from './session-status.service.js';
 
-/** Global so every feature module can guard its routes with @RequiresSession(). */
-@Global()
+/** Sessions: sign-in, the session guard behind @RequiresSession(), and CRM credentials. */
 @Module({
-  imports: [JwtModule.register({}), SettingsModule],
+  imports: [JwtModule.register({}), SettingsModule, RepositoriesModule, ConnectorsModule],
   controllers: [AuthController, SessionStatusController],
   providers: [AuthService, CredentialCipher, SessionTokenService, SessionGuard, SessionStatusService],
   exports: [AuthService, CredentialCipher, SessionTokenService, SessionGuard],

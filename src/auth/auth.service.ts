@@ -48,6 +48,8 @@ export class AuthService {
   private readonly refreshes = new Map<string, Promise<HeldCredentials>>();
   /** userId -> the user row, so a busy user's requests do not each read it. */
   private readonly resolvedUsers = new TtlCache<UserEntity | null>(SESSION_CACHE_TTL_MS);
+  /** Decrypted credentials of the row objects the session cache holds; gone with them. */
+  private readonly decrypted = new WeakMap<UserEntity, { stored: string; credentials: CrmCredentials }>();
 
   constructor(
     private readonly connectors: ConnectorRegistry,
@@ -220,11 +222,15 @@ export class AuthService {
   }
 
   private decrypt(user: UserEntity): CrmCredentials {
+    // The session cache hands out one row object for a few seconds: decrypt it once.
+    const known = this.decrypted.get(user);
+    if (known && known.stored === user.credentials) return known.credentials;
     const credentials = user.credentials ? this.cipher.decrypt(user.credentials) : null;
     if (!credentials) {
       // Written under another server secret: the user must sign in again.
       throw AppException.sessionInvalid('Stored CRM credentials are unreadable: please log in again.');
     }
+    this.decrypted.set(user, { stored: user.credentials!, credentials });
     return credentials;
   }
 

@@ -1,7 +1,6 @@
-import { Global, Module } from '@nestjs/common';
-import { DiscoveryModule } from '@nestjs/core';
+import { Module } from '@nestjs/common';
 import type { MigrationInterface } from 'typeorm';
-import { ConnectorRegistry } from './connector-registry.service.js';
+import { ConnectorRegistryModule } from './connector-registry.module.js';
 import { BullhornModule } from './bullhorn/bullhorn.module.js';
 import { ClioModule } from './clio/clio.module.js';
 import { LocalCrmModule } from './local/local-crm.module.js';
@@ -11,12 +10,10 @@ import { ProxyConnectorsModule } from './proxy/proxy-connectors.module.js';
 /** Every CRM is one module in this list; the registry finds its @Connector() provider. */
 const CRM_MODULES = [LocalCrmModule, PipedriveModule, ClioModule, BullhornModule];
 
-@Global()
 @Module({
   // Config-defined connectors (CONNECTOR_CONFIG_DIR) join the code ones in the registry.
-  imports: [DiscoveryModule, ...CRM_MODULES, ProxyConnectorsModule],
-  providers: [ConnectorRegistry],
-  exports: [ConnectorRegistry],
+  imports: [ConnectorRegistryModule, ...CRM_MODULES, ProxyConnectorsModule],
+  exports: [ConnectorRegistryModule],
 })
 export class ConnectorsModule {
   /** Migrations of the connectors that keep tables of their own, for the persistence module. */

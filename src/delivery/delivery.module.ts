@@ -1,10 +1,12 @@
-import { Global, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
+import { AuthModule } from '../auth/auth.module.js';
+import { RepositoriesModule } from '../persistence/persistence.module.js';
 import { DeliveryService } from './delivery.service.js';
 import { OutboxWorker } from './outbox-worker.service.js';
 
 /** The durable write path: the outbox, its worker, reconciliation. Feature modules register write handlers. */
-@Global()
 @Module({
+  imports: [RepositoriesModule, AuthModule],
   providers: [DeliveryService, OutboxWorker],
   exports: [DeliveryService, OutboxWorker],
 })

@@ -1,4 +1,4 @@
-import { type DynamicModule, Global, Module } from '@nestjs/common';
+import { type DynamicModule, Module } from '@nestjs/common';
 import type { MigrationInterface } from 'typeorm';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AppConfig } from '../config/app-config.js';
@@ -55,7 +55,18 @@ const REPOSITORIES = [
   CallNoteCacheRepository,
 ];
 
-@Global()
+/**
+ * The core's repositories. Feature modules import this for the tables they use; the
+ * connection itself is set up once by PersistenceModule.forRoot in the root module.
+ */
+@Module({
+  imports: [TypeOrmModule.forFeature(CORE_ENTITIES)],
+  providers: REPOSITORIES,
+  exports: REPOSITORIES,
+})
+export class RepositoriesModule {}
+
+/** The database connection and its migrations (TypeORM's root, which Nest shares with every module). */
 @Module({})
 export class PersistenceModule {
   /**
@@ -76,10 +87,7 @@ export class PersistenceModule {
           }),
           dataSourceFactory: async (dataSourceOptions) => initializeDataSource(dataSourceOptions!),
         }),
-        TypeOrmModule.forFeature(CORE_ENTITIES),
       ],
-      providers: REPOSITORIES,
-      exports: [TypeOrmModule, ...REPOSITORIES],
     };
   }
 }

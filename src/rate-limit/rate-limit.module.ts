@@ -1,6 +1,7 @@
 import { type ExecutionContext, Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { ThrottlerModule, type ThrottlerModuleOptions } from '@nestjs/throttler';
+import { AuthModule } from '../auth/auth.module.js';
 import { SessionTokenService } from '../auth/session-token.service.js';
 import { AppConfig } from '../config/app-config.js';
 import { FixedWindowStorage } from './fixed-window.storage.js';
@@ -60,6 +61,7 @@ export function rateLimitOptions(config: AppConfig, tokens: SessionTokenService)
 @Module({
   imports: [
     ThrottlerModule.forRootAsync({
+      imports: [AuthModule],
       inject: [AppConfig, SessionTokenService],
       useFactory: rateLimitOptions,
     }),

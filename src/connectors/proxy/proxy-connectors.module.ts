@@ -1,5 +1,6 @@
 import { Injectable, Logger, Module, type OnModuleInit } from '@nestjs/common';
 import { AppConfig } from '../../config/app-config.js';
+import { ConnectorRegistryModule } from '../connector-registry.module.js';
 import { ConnectorRegistry } from '../connector-registry.service.js';
 import { CrmHttpClientFactory } from '../http/crm-http-client.factory.js';
 import { CrmHttpModule } from '../http/crm-http.module.js';
@@ -33,7 +34,7 @@ export class ProxyConnectorLoader implements OnModuleInit {
 }
 
 @Module({
-  imports: [CrmHttpModule],
+  imports: [CrmHttpModule, ConnectorRegistryModule],
   providers: [ProxyConnectorLoader],
 })
 export class ProxyConnectorsModule {}

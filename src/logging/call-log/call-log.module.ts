@@ -1,4 +1,7 @@
 import { Module } from '@nestjs/common';
+import { RepositoriesModule } from '../../persistence/persistence.module.js';
+import { AuthModule } from '../../auth/auth.module.js';
+import { DeliveryModule } from '../../delivery/delivery.module.js';
 import { RingCentralModule } from '../../ringcentral/ringcentral.module.js';
 import { CallLogController } from './call-log.controller.js';
 import { CallLogService } from './call-log.service.js';
@@ -7,7 +10,7 @@ import { CallCreateWriteHandler, CallDispositionWriteHandler, CallUpdateWriteHan
 
 /** /callLog: one CRM activity per RingCentral call session. */
 @Module({
-  imports: [RingCentralModule],
+  imports: [RepositoriesModule, AuthModule, DeliveryModule, RingCentralModule],
   controllers: [CallLogController, CallDispositionController],
   providers: [CallLogService, CallCreateWriteHandler, CallUpdateWriteHandler, CallDispositionWriteHandler],
 })
