@@ -481,6 +481,20 @@ describe('NetSuite connector through our routes (e2e, fake NetSuite)', () => {
     });
   });
 
+  describe('logout', () => {
+    it('revokes the access token at NetSuite with the client credentials, and forgets the session', async () => {
+      const login = await oauthLogin(oscar.id);
+      fake.reset();
+      await t.http.post('/unAuthorize').set(auth(login.body.jwtToken)).expect(200);
+      const [revoke, ...others] = fake.requestsTo('POST', /\/oauth2\/v1\/revoke$/);
+      expect(others).toHaveLength(0);
+      expect(revoke.headers.authorization).toMatch(/^Basic /);
+      expect(revoke.body).toEqual({ token: expect.stringMatching(/^ns-at-/) });
+      expect(fake.accessTokens.has((revoke.body as { token: string }).token)).toBe(false);
+      await t.http.get('/contact?phoneNumber=%2B14155550100').set(auth(login.body.jwtToken)).expect(401);
+    });
+  });
+
   describe('connector methods the core calls without a route of ours', () => {
     it('finds a phone call by its external id, and nothing for another key; refuses a key that could reach the query unescaped', async () => {
       const connector = t.get(NetSuiteConnector);
