@@ -139,6 +139,22 @@ describe('NetSuite connector through our routes (e2e, fake NetSuite)', () => {
       }
     });
 
+    it('signs in a role that may not read employee records, named by its entity id', async () => {
+      fake.failNext({
+        status: 403,
+        method: 'GET',
+        path: /\/record\/v1\/employee\//,
+        body: { title: 'Forbidden', status: 403, 'o:errorDetails': [{ detail: 'Permission Violation: You need the Lists -> Employees permission.', 'o:errorCode': 'INSUFFICIENT_PERMISSION' }] },
+      });
+      const response = await oauthLogin(oscar.id);
+      expect(response.status).toBe(200);
+      expect(response.body.name).toBe(`NetSuite user ${oscar.id}`);
+      expect(fake.requestsTo('GET', /\/record\/v1\/subsidiary\//)).toHaveLength(0);
+      // The next refresh of the user information reads the name once the role may.
+      await t.http.post('/user/refreshInfo').set(auth(response.body.jwtToken)).expect(200);
+      expect((await t.get(UsersRepository).findById(`netsuite-${oscar.id}-1234567-sb1`))?.name).toBe('Oscar Other');
+    });
+
     it.each([['evil.example.com'], ['1234567.app.netsuite.com.evil.example'], ['1234567.app.netsuite.com@evil.example'], ['12 34']])(
       'refuses the hostname %s before calling anyone, naming the field',
       async (hostname) => {

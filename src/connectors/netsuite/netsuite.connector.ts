@@ -374,14 +374,7 @@ export class NetSuiteConnector implements CrmConnector {
   }
 
   private async userInfo(call: NetSuiteCall, entityId: string, message: string): Promise<UserInfoResult> {
-    const employee = await this.api.getRecord<NetSuiteEmployee>(call, 'employee', entityId, [
-      'entityId',
-      'firstName',
-      'middleName',
-      'lastName',
-      'email',
-      'subsidiary',
-    ]);
+    const employee = await this.employee(call, entityId);
     const subsidiaryId = internalId(employee.subsidiary?.id);
     const timezoneName = subsidiaryId ? await this.subsidiaryTimezone(call, subsidiaryId) : undefined;
     const name =
@@ -404,6 +397,27 @@ export class NetSuiteConnector implements CrmConnector {
       },
       returnMessage: success(message),
     };
+  }
+
+  /**
+   * The signed-in employee. A role without the Employees permission is refused the read
+   * (403); the user can still log calls, so the login goes on with the entity id as name.
+   */
+  private async employee(call: NetSuiteCall, entityId: string): Promise<NetSuiteEmployee> {
+    try {
+      return await this.api.getRecord<NetSuiteEmployee>(call, 'employee', entityId, [
+        'entityId',
+        'firstName',
+        'middleName',
+        'lastName',
+        'email',
+        'subsidiary',
+      ]);
+    } catch (error) {
+      if (!(error instanceof AppException) || error.code === AppErrorCode.CrmAuthorizationFailed || error.details.status !== 403) throw error;
+      this.logger.warn(`NetSuite refused to read employee ${entityId}: ${error.message}`);
+      return { id: entityId };
+    }
   }
 
   /** The subsidiary's time zone (an IANA name), or undefined where the role may not read subsidiaries. */
