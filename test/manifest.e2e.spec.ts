@@ -126,6 +126,11 @@ describe('manifest routes (e2e)', () => {
       expect(local).not.toHaveProperty('contactPageUrl');
     });
 
+    it('leaves NetSuite out while its OAuth app is not configured: nobody could sign in', async () => {
+      const res = await t.http.get('/crmManifest').expect(200);
+      expect(res.body.platforms.netsuite).toBeUndefined();
+    });
+
     it('publishes Pipedrive with API-token sign-in while no OAuth app is configured', async () => {
       const res = await t.http.get('/crmManifest?platformName=pipedrive').expect(200);
       expect(manifestProblems(res.body, 'pipedrive')).toEqual([]);
@@ -253,6 +258,9 @@ describe('manifest of a configured deployment (e2e)', () => {
         PIPEDRIVE_CLIENT_ID: 'pd-client-id',
         PIPEDRIVE_CLIENT_SECRET: 'pd-client-secret-never-published',
         PIPEDRIVE_OAUTH_BASE_URL: 'https://oauth.pipedrive.example',
+        NETSUITE_CLIENT_ID: 'ns-client-id',
+        NETSUITE_CLIENT_SECRET: 'ns-client-secret-never-published',
+        NETSUITE_REDIRECT_URI: 'https://ringcentral.github.io/ringcentral-embeddable/redirect.html',
       },
       imports: [SparseModule],
     });
@@ -281,6 +289,30 @@ describe('manifest of a configured deployment (e2e)', () => {
       apiKey: { page: expect.any(Object) },
     });
     expect(res.text).not.toContain('pd-client-secret-never-published');
+  });
+
+  it('publishes NetSuite once its client id is set: OAuth through system.netsuite.com, the account host from the page, never the secret', async () => {
+    const res = await t.http.get('/crmManifest?platformName=netsuite').expect(200);
+    expectResponseMatchesContract('GET', '/crmManifest', res);
+    expect(manifestProblems(res.body, 'netsuite')).toEqual([]);
+    expect(res.body.platforms.netsuite).toMatchObject({
+      displayName: 'NetSuite',
+      auth: {
+        type: 'oauth',
+        oauth: {
+          authUrl: 'https://system.netsuite.com/app/login/oauth2/authorize.nl',
+          clientId: 'ns-client-id',
+          scope: 'scope=rest_webservices',
+        },
+      },
+      environment: { type: 'dynamic', urlIdentifier: '*.app.netsuite.com' },
+      contactPageUrl: 'https://{hostname}/app/common/entity/entity.nl?id={contactId}',
+      logPageUrl: 'https://{hostname}/app/crm/calendar/call.nl?id={logId}',
+      logFormat: 'text/plain',
+    });
+    expect(res.text).not.toContain('ns-client-secret-never-published');
+    const all = await t.http.get('/crmManifest').expect(200);
+    expect(Object.keys(all.body.platforms)).toContain('netsuite');
   });
 
   it("publishes a connector's settings and page templates", async () => {

@@ -87,15 +87,19 @@ export class AuthService {
     hostname?: string;
     redirectUri?: string;
     username?: string;
+    callbackParams?: Record<string, string>;
   }): Promise<LoginResult> {
     const connector = this.connectors.get(params.platform);
     if (!supportsAuthType(connector.manifest, 'oauth') || !connector.exchangeAuthorizationCode) {
       throw AppException.invalidRequest(`Platform "${params.platform}" does not sign in with OAuth.`, ['platform']);
     }
-    const tokens = await connector.exchangeAuthorizationCode(params);
+    const { callbackParams, ...exchange } = params;
+    const tokens = await connector.exchangeAuthorizationCode(exchange);
     const userInfo = await connector.getUserInfo({
       authHeader: connector.getAuthHeader(tokens),
       hostname: params.hostname,
+      // What the CRM put on the redirect besides the code (NetSuite: the user's entity and account).
+      ...(callbackParams ? { additionalInfo: callbackParams } : {}),
     });
     return this.completeLogin(connector, userInfo, tokens, params.hostname);
   }

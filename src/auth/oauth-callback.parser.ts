@@ -11,6 +11,8 @@ export function parseOAuthCallback(query: OAuthCallbackQueryDto): {
   hostname?: string;
   redirectUri?: string;
   username?: string;
+  /** The callback URI's other query fields (NetSuite adds entity, company and role). */
+  callbackParams?: Record<string, string>;
 } {
   let fromUri: URLSearchParams | undefined;
   let redirectUri: string | undefined;
@@ -30,11 +32,15 @@ export function parseOAuthCallback(query: OAuthCallbackQueryDto): {
   if (!code) throw AppException.invalidRequest('code is required (as a query field or inside callbackUri)', ['code']);
   const hostname = query.hostname ?? fromUri?.get('hostname') ?? undefined;
   const username = query.username ?? fromUri?.get('username') ?? undefined;
+  const callbackParams = Object.fromEntries(
+    [...(fromUri?.entries() ?? [])].filter(([name]) => !['code', 'state', 'hostname', 'username'].includes(name)),
+  );
   return {
     platform,
     code,
     ...(hostname ? { hostname } : {}),
     ...(redirectUri ? { redirectUri } : {}),
     ...(username ? { username } : {}),
+    ...(Object.keys(callbackParams).length > 0 ? { callbackParams } : {}),
   };
 }

@@ -280,6 +280,35 @@ export class AppConfig {
   @IsUrl({ require_tld: false, protocols: ['http', 'https'] })
   BULLHORN_REDIRECT_URI?: string;
 
+  /**
+   * When set, every NetSuite REST record and SuiteQL request goes here instead of the
+   * account's `https://<accountid>.suitetalk.api.netsuite.com` (tests, proxies).
+   */
+  @IsOptional()
+  @IsUrl({ require_tld: false, protocols: ['http', 'https'] })
+  NETSUITE_API_BASE_URL?: string;
+
+  /**
+   * When set, NetSuite's OAuth endpoints are used here: the token and revoke requests
+   * (normally on the account's suitetalk host) and the authorization page (normally
+   * `https://system.netsuite.com`).
+   */
+  @IsOptional()
+  @IsUrl({ require_tld: false, protocols: ['http', 'https'] })
+  NETSUITE_OAUTH_BASE_URL?: string;
+
+  @IsOptional()
+  @IsString()
+  NETSUITE_CLIENT_ID?: string;
+
+  @IsOptional()
+  @IsString()
+  NETSUITE_CLIENT_SECRET?: string;
+
+  @IsOptional()
+  @IsUrl({ require_tld: false, protocols: ['http', 'https'] })
+  NETSUITE_REDIRECT_URI?: string;
+
   /** Timeout of one CRM HTTP request, in milliseconds. */
   @Transform(toInt)
   @IsInt()

@@ -149,8 +149,10 @@ export interface CrmConnector {
   getAuthHeader(credentials: CrmCredentials): string;
 
   /**
-   * Identifies the CRM user behind the credentials. API-key connectors get `apiKey`;
-   * OAuth connectors get `authHeader` built from fresh tokens.
+   * Identifies the CRM user behind the credentials. API-key connectors get `apiKey` (and the
+   * sign-in form's other fields as `additionalInfo`); OAuth connectors get `authHeader` built
+   * from fresh tokens, and as `additionalInfo` the callback URI's query fields other than
+   * code, state, hostname and username (NetSuite names the user there: entity, company).
    */
   getUserInfo(params: {
     apiKey?: string;

@@ -50,6 +50,8 @@ export interface CrmResponse<T> {
   data: T;
   /** Rate-limit headers of the final response, for extraDataTracking. */
   rateLimit: { limit?: string; remaining?: string; reset?: string };
+  /** The Location header, for CRMs that answer a create with the new record's URL and no body (NetSuite). */
+  location?: string;
 }
 
 export interface CrmHttpClientOptions {
@@ -125,9 +127,11 @@ export class CrmHttpClient {
     for (;;) {
       try {
         const response = await this.send<T>(request, authHeader);
+        const location = header(response, 'location');
         return {
           status: response.status,
           data: response.data,
+          ...(location ? { location } : {}),
           rateLimit: {
             limit: header(response, 'x-ratelimit-limit'),
             remaining: header(response, 'x-ratelimit-remaining'),
