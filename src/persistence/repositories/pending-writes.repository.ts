@@ -34,8 +34,10 @@ export class PendingWritesRepository {
   private readonly removeSql: string;
   private readonly removePendingSql: string;
   private readonly expireSql: string;
+  private readonly summarySql: string;
+  private readonly byUserSql: string;
 
-  constructor(@InjectRepository(PendingWriteEntity) private readonly writes: Repository<PendingWriteEntity>) {
+  constructor(@InjectRepository(PendingWriteEntity) writes: Repository<PendingWriteEntity>) {
     const sql = (this.sql = new FixedSql(writes));
     const col = (property: keyof PendingWriteEntity & string) => sql.column(property);
     const t = sql.table;
@@ -100,6 +102,9 @@ export class PendingWritesRepository {
     this.expireSql =
       `UPDATE ${t} SET ${col('state')} = 'failed', ${touched} ` +
       `WHERE ${col('state')} = 'pending' AND ${col('recordedAt')} < :cutoff RETURNING ${sql.allColumns}`;
+    this.summarySql =
+      `SELECT ${col('state')} AS state, COUNT(*) AS count, MIN(${col('createdAt')}) AS oldest FROM ${t} GROUP BY ${col('state')}`;
+    this.byUserSql = `SELECT ${sql.allColumns} FROM ${t} WHERE ${col('userId')} = :userId ORDER BY ${col('id')}`;
   }
 
   /** Records the intent; it is due at once. */
@@ -197,13 +202,7 @@ export class PendingWritesRepository {
 
   /** How many writes are in each state, and when the oldest of each was recorded (metrics, health). */
   async stateSummary(): Promise<{ state: string; count: number; oldest: Date | null }[]> {
-    const rows = await this.writes
-      .createQueryBuilder('write')
-      .select('write.state', 'state')
-      .addSelect('COUNT(*)', 'count')
-      .addSelect('MIN(write.createdAt)', 'oldest')
-      .groupBy('write.state')
-      .getRawMany<{ state: string; count: string | number; oldest: string | Date | null }>();
+    const rows = (await this.sql.run(this.summarySql, {})) as { state: string; count: string | number; oldest: string | Date | null }[];
     return rows.map((row) => ({ state: row.state, count: Number(row.count), oldest: toInstant(row.oldest) }));
   }
 
@@ -218,7 +217,7 @@ export class PendingWritesRepository {
   }
 
   findByUser(userId: string): Promise<PendingWriteEntity[]> {
-    return this.writes.find({ where: { userId }, order: { id: 'ASC' } });
+    return this.sql.select(this.byUserSql, { userId });
   }
 }
 
