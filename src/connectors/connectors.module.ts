@@ -4,12 +4,13 @@ import type { MigrationInterface } from 'typeorm';
 import { ConnectorRegistry } from './connector-registry.service.js';
 import { BullhornModule } from './bullhorn/bullhorn.module.js';
 import { ClioModule } from './clio/clio.module.js';
+import { InsightlyModule } from './insightly/insightly.module.js';
 import { LocalCrmModule } from './local/local-crm.module.js';
 import { PipedriveModule } from './pipedrive/pipedrive.module.js';
 import { ProxyConnectorsModule } from './proxy/proxy-connectors.module.js';
 
 /** Every CRM is one module in this list; the registry finds its @Connector() provider. */
-const CRM_MODULES = [LocalCrmModule, PipedriveModule, ClioModule, BullhornModule];
+const CRM_MODULES = [LocalCrmModule, PipedriveModule, ClioModule, BullhornModule, InsightlyModule];
 
 @Global()
 @Module({

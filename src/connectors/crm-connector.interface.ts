@@ -47,6 +47,11 @@ export interface ConnectorCallContext {
   /** Produced by the connector's own getAuthHeader; opaque to the core. */
   authHeader: string;
   /**
+   * The user's settings with the account admin's merged on top, for connectors whose
+   * manifest `settings` shape what they write (Redtail's default category).
+   */
+  userSettings?: UserSettings;
+  /**
    * OAuth connectors: call after a CRM 401 to refresh the tokens once (concurrent
    * callers share one refresh) and get the new auth header. Undefined for API keys.
    */
@@ -112,6 +117,11 @@ export interface UserInfoResult {
     platformAdditionalInfo?: Record<string, unknown>;
   };
   returnMessage?: ReturnMessage;
+  /**
+   * API-key sign-in: the credential the CRM issued for this user (Redtail's user key), kept
+   * (encrypted) instead of what the login sent. Without it the sent apiKey is kept.
+   */
+  credentials?: CrmCredentials;
 }
 
 export interface OAuthTokens {
