@@ -7,10 +7,11 @@ import { ClioModule } from './clio/clio.module.js';
 import { InsightlyModule } from './insightly/insightly.module.js';
 import { LocalCrmModule } from './local/local-crm.module.js';
 import { PipedriveModule } from './pipedrive/pipedrive.module.js';
+import { RedtailModule } from './redtail/redtail.module.js';
 import { ProxyConnectorsModule } from './proxy/proxy-connectors.module.js';
 
 /** Every CRM is one module in this list; the registry finds its @Connector() provider. */
-const CRM_MODULES = [LocalCrmModule, PipedriveModule, ClioModule, BullhornModule, InsightlyModule];
+const CRM_MODULES = [LocalCrmModule, PipedriveModule, ClioModule, BullhornModule, InsightlyModule, RedtailModule];
 
 @Global()
 @Module({
