@@ -366,6 +366,13 @@ describe('Redtail without a deployment API key', () => {
     await t?.close();
   });
 
+  it('leaves Redtail out of the manifest, and names REDTAIL_API_KEY when it is asked for', async () => {
+    const all = await t.http.get('/crmManifest').expect(200);
+    expect(Object.keys(all.body.platforms)).not.toContain('redtail');
+    const named = await t.http.get('/crmManifest?platformName=redtail').expect(400);
+    expect(named.body).toMatchObject({ fields: ['platformName'], message: expect.stringContaining('REDTAIL_API_KEY') });
+  });
+
   it('says REDTAIL_API_KEY is missing instead of calling Redtail', async () => {
     const response = await t.http.post('/apiKeyLogin').send({ platform: 'redtail', additionalInfo: { username: 'a', password: 'b' } });
     expect(response.body).toMatchObject({ successful: false, returnMessage: { message: expect.stringContaining('REDTAIL_API_KEY') } });

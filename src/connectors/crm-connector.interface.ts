@@ -81,6 +81,12 @@ export interface ConnectorManifest {
   };
   /** The API-key sign-in form; its fields reach /apiKeyLogin as apiKey and additionalInfo. */
   apiKeyPage?: ManifestApiKeyPage;
+  /**
+   * Why nobody can sign in on this server yet (a setting it lacks, e.g. Redtail's
+   * REDTAIL_API_KEY). While set, /crmManifest leaves the platform out, as it does an OAuth
+   * connector whose app is not configured.
+   */
+  signInUnavailable?: string;
   /** What the client needs to start OAuth; undefined while the CRM's OAuth app is not configured. */
   oauth?: ManifestOAuth;
   /** How the client learns the user's CRM host at sign-in. */

@@ -59,48 +59,16 @@ const categoryField = {
 @Injectable()
 export class RedtailConnector implements CrmConnector {
   readonly name = REDTAIL_PLATFORM;
-  readonly manifest: ConnectorManifest = {
-    displayName: REDTAIL_DISPLAY_NAME,
-    authType: 'apiKey',
-    logFormat: 'text/html',
-    contactTypes: ['Contact'],
-    page: {
-      callLog: { additionalFields: [categoryField] },
-      messageLog: { additionalFields: [categoryField] },
-    },
-    // No apiKey field: the deployment's key is REDTAIL_API_KEY; the user signs in as in Redtail.
-    apiKeyPage: {
-      title: REDTAIL_DISPLAY_NAME,
-      content: [
-        { const: 'username', title: 'Redtail user name', type: 'string', required: true },
-        { const: 'password', title: 'Redtail password', type: 'string', required: true, description: 'Exchanged once for a Redtail user key; never stored.' },
-      ],
-    },
-    embedUrls: ['https://*.redtailtechnology.com/*'],
-    settings: [
-      {
-        id: 'redtailOptions',
-        type: 'section',
-        name: 'Redtail options',
-        items: [
-          {
-            id: DEFAULT_CATEGORY_SETTING,
-            type: 'inputField',
-            name: 'Default activity category',
-            description: 'Id of the Redtail category given to logged calls and messages when the form names none (Redtail: Manage Lists > Categories).',
-            placeholder: 'e.g. 2',
-          },
-        ],
-      },
-    ],
-  };
+  readonly manifest: ConnectorManifest;
 
   private readonly categoriesCache = new TtlCache<RedtailCategory[]>(LOOKUP_TTL_MS);
 
   constructor(
     private readonly api: RedtailApiClient,
     private readonly config: AppConfig,
-  ) {}
+  ) {
+    this.manifest = redtailManifest(config);
+  }
 
   getAuthHeader(credentials: CrmCredentials): string {
     return this.userKeyAuth(credentials.accessToken ?? '');
@@ -321,4 +289,46 @@ export class RedtailConnector implements CrmConnector {
     if (!id) throw AppException.invalidRequest(`"${value}" is not a Redtail activity id.`, ['logId']);
     return id;
   }
+}
+
+/** What the extension shows; without the deployment's API key nobody can sign in, and the platform is not published. */
+function redtailManifest(config: AppConfig): ConnectorManifest {
+  return {
+    displayName: REDTAIL_DISPLAY_NAME,
+    ...(config.REDTAIL_API_KEY
+      ? {}
+      : { signInUnavailable: 'Redtail sign-in needs the Redtail API key of this deployment (REDTAIL_API_KEY), which is not set.' }),
+    authType: 'apiKey',
+    logFormat: 'text/html',
+    contactTypes: ['Contact'],
+    page: {
+      callLog: { additionalFields: [categoryField] },
+      messageLog: { additionalFields: [categoryField] },
+    },
+    // No apiKey field: the deployment's key is REDTAIL_API_KEY; the user signs in as in Redtail.
+    apiKeyPage: {
+      title: REDTAIL_DISPLAY_NAME,
+      content: [
+        { const: 'username', title: 'Redtail user name', type: 'string', required: true },
+        { const: 'password', title: 'Redtail password', type: 'string', required: true, description: 'Exchanged once for a Redtail user key; never stored.' },
+      ],
+    },
+    embedUrls: ['https://*.redtailtechnology.com/*'],
+    settings: [
+      {
+        id: 'redtailOptions',
+        type: 'section',
+        name: 'Redtail options',
+        items: [
+          {
+            id: DEFAULT_CATEGORY_SETTING,
+            type: 'inputField',
+            name: 'Default activity category',
+            description: 'Id of the Redtail category given to logged calls and messages when the form names none (Redtail: Manage Lists > Categories).',
+            placeholder: 'e.g. 2',
+          },
+        ],
+      },
+    ],
+  };
 }
