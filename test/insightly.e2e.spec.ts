@@ -345,3 +345,26 @@ describe('Insightly connector through our routes (e2e, fake Insightly)', () => {
     });
   });
 });
+
+describe('Insightly without a configured API root', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp({ env: { CRM_HTTP_TIMEOUT_MS: '500', CRM_HTTP_MAX_RETRIES: '0' } });
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  it('asks for the API URL, naming it, when the login gives no Insightly host', async () => {
+    const response = await t.http.post('/apiKeyLogin').send({ platform: 'insightly', apiKey: 'k' }).expect(400);
+    expect(response.body.fields).toEqual(['additionalInfo.apiUrl']);
+  });
+
+  it('refuses a non-Insightly API URL before any request', async () => {
+    const response = await t.http
+      .post('/apiKeyLogin')
+      .send({ platform: 'insightly', apiKey: 'k', additionalInfo: { apiUrl: 'http://127.0.0.1:9/v3.1' } })
+      .expect(400);
+    expect(response.body.fields).toEqual(['additionalInfo.apiUrl']);
+  });
+});

@@ -281,8 +281,9 @@ export class FakeInsightlyServer {
   }
 
   private searchEvents(query: Record<string, string>): Answer {
-    const after = query.updated_after_utc ? Date.parse(`${query.updated_after_utc.replace(' ', 'T').replace(/Z?$/, 'Z')}`) : 0;
-    if (Number.isNaN(after)) return [400, { Message: 'updated_after_utc is not a date' }];
+    const given = query.updated_after_utc;
+    if (given !== undefined && !/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/.test(given)) return [400, { Message: 'updated_after_utc is not a UTC date-time' }];
+    const after = given ? Date.parse(given) : 0;
     const skip = Number(query.skip ?? 0);
     const top = Number(query.top ?? 500);
     const found = [...this.events.values()].filter((e) => Date.parse(`${e.DATE_UPDATED_UTC.replace(' ', 'T')}Z`) >= after - 1000);

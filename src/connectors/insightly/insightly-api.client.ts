@@ -59,6 +59,11 @@ export class InsightlyApiClient {
     });
   }
 
+  /** Whether every request goes to INSIGHTLY_API_BASE_URL, so no account host is needed. */
+  hasConfiguredRoot(): boolean {
+    return !!this.config.INSIGHTLY_API_BASE_URL;
+  }
+
   async me(call: InsightlyCall): Promise<InsightlyUser> {
     const user = await this.send<InsightlyUser>(call, 'GET', 'Users/Me');
     if (!user || typeof user.USER_ID !== 'number') {
@@ -104,10 +109,10 @@ export class InsightlyApiClient {
     return this.send<InsightlyLink>(call, 'POST', `Events/${eventId}/Links`, { data: link, idempotent: false });
   }
 
-  /** Events changed since the given time (Insightly's updated_after_utc), oldest pages first. */
-  async eventsUpdatedSince(call: InsightlyCall, since: string, skip: number, top: number): Promise<InsightlyEvent[]> {
+  /** Events changed since the given instant (Insightly's updated_after_utc, ISO-8601 UTC), a page at a time. */
+  async eventsUpdatedSince(call: InsightlyCall, since: Date, skip: number, top: number): Promise<InsightlyEvent[]> {
     const found = await this.send<InsightlyEvent[]>(call, 'GET', 'Events/Search', {
-      params: { updated_after_utc: since, brief: false, skip, top },
+      params: { updated_after_utc: `${since.toISOString().slice(0, 19)}Z`, brief: false, skip, top },
     });
     return Array.isArray(found) ? found : [];
   }

@@ -96,6 +96,9 @@ export class InsightlyConnector implements CrmConnector {
   async getUserInfo({ apiKey, hostname, additionalInfo }: Params<'getUserInfo'>): Promise<UserInfoResult> {
     if (!apiKey) return { successful: false, returnMessage: danger('An Insightly API key is required.') };
     const apiHost = this.loginApiHost(hostname, additionalInfo);
+    if (!apiHost && !this.api.hasConfiguredRoot()) {
+      throw AppException.invalidRequest('additionalInfo.apiUrl is required: the API URL Insightly shows under User Settings > API.', ['additionalInfo.apiUrl']);
+    }
     try {
       const me = await this.api.me({ authHeader: basicAuth(apiKey), apiHost });
       const zone = ianaZone(me.TIMEZONE_ID);
@@ -255,7 +258,7 @@ export class InsightlyConnector implements CrmConnector {
   async findLogByIdempotencyKey(params: Params<'findLogByIdempotencyKey'>): Promise<{ logId?: string }> {
     const call = this.call(params);
     const sinceMs = Date.parse(params.since);
-    const since = toInsightlyDate((Number.isNaN(sinceMs) ? Date.now() : sinceMs) - LOOKUP_CLOCK_SKEW_MS);
+    const since = new Date((Number.isNaN(sinceMs) ? Date.now() : sinceMs) - LOOKUP_CLOCK_SKEW_MS);
     for (let page = 0; page < LOOKUP_MAX_PAGES; page++) {
       const events = await this.api.eventsUpdatedSince(call, since, page * LOOKUP_PAGE_SIZE, LOOKUP_PAGE_SIZE);
       const found = events.find((event) => carriesKey(event.DETAILS, params.idempotencyKey));

@@ -25,12 +25,16 @@ export function phoneSearchTerms(forms: PhoneNumberForms): string[] {
   return [...new Set(terms.filter((term): term is string => !!term && term.trim() !== '').map((term) => term.trim()))];
 }
 
-/** Whether one of the record's numbers is this number (the search may also match other text). */
+/**
+ * Whether one of the record's numbers is this number (the search may also match other text):
+ * its digits are the number's, with or without the country code or a trunk prefix.
+ */
 export function phoneMatches(type: InsightlyPersonType, person: InsightlyPerson, forms: PhoneNumberForms): boolean {
-  const wanted = new Set([digits(forms.e164), digits(forms.nationalDigits)].filter(Boolean));
+  const e164 = digits(forms.e164);
+  const national = digits(forms.nationalDigits);
   return PHONE_FIELDS[type].some((field) => {
     const value = digits(person[field] as string | null | undefined);
-    return value !== '' && [...wanted].some((number) => value === number || value.endsWith(number) || number.endsWith(value));
+    return value !== '' && (value === e164 || (national !== '' && value.endsWith(national)));
   });
 }
 
