@@ -35,7 +35,7 @@ import {
   toInsightlyDate,
   type InsightlyPersonType,
 } from './insightly.mapping.js';
-import type { InsightlyEvent } from './insightly.types.js';
+import type { InsightlyEvent, InsightlyPerson } from './insightly.types.js';
 
 type Params<K extends keyof CrmConnector> = CrmConnector[K] extends ((params: infer P) => unknown) | undefined ? P : never;
 
@@ -44,6 +44,8 @@ const LOOKUP_CLOCK_SKEW_MS = 5 * 60_000;
 /** The key lookup reads at most this many pages of recently changed events. */
 const LOOKUP_PAGE_SIZE = 100;
 const LOOKUP_MAX_PAGES = 5;
+/** Phone searches sent at once. */
+const SEARCH_CONCURRENCY = 4;
 
 /**
  * Insightly CRM over its v3.1 REST API: contacts and leads as contact types, calls and
@@ -145,11 +147,17 @@ export class InsightlyConnector implements CrmConnector {
     const searches = CONTACT_TYPES.flatMap((type) =>
       PHONE_FIELDS[type].flatMap((field) => terms.map((term) => ({ type, field, term }))),
     );
-    const answers = await Promise.all(
-      searches.map(async ({ type, field, term }) =>
-        (await this.api.searchPeople(call, type, field, term)).map((person) => ({ type, person })),
-      ),
-    );
+    // A few at a time: a lookup is up to 16 searches, and Insightly counts every request.
+    const answers: { type: InsightlyPersonType; person: InsightlyPerson }[][] = [];
+    for (let i = 0; i < searches.length; i += SEARCH_CONCURRENCY) {
+      answers.push(
+        ...(await Promise.all(
+          searches.slice(i, i + SEARCH_CONCURRENCY).map(async ({ type, field, term }) =>
+            (await this.api.searchPeople(call, type, field, term)).map((person) => ({ type, person })),
+          ),
+        )),
+      );
+    }
     const seen = new Set<string>();
     const matchedContactInfo: ContactInfo[] = [];
     for (const { type, person } of answers.flat()) {
