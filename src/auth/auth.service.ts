@@ -72,13 +72,15 @@ export class AuthService {
         ['platform'],
       );
     }
-    if (!params.apiKey) throw AppException.invalidRequest('apiKey is required', ['apiKey']);
+    if (!params.apiKey && needsApiKey(connector.manifest)) throw AppException.invalidRequest('apiKey is required', ['apiKey']);
     const userInfo = await connector.getUserInfo({
       apiKey: params.apiKey,
       hostname: params.hostname,
       additionalInfo: params.additionalInfo,
     });
-    return this.completeLogin(connector, userInfo, { apiKey: params.apiKey }, params.hostname);
+    // A CRM that issues its own credential at sign-in (Redtail's user key) has it stored instead.
+    const credentials = userInfo.credentials ?? { apiKey: params.apiKey };
+    return this.completeLogin(connector, userInfo, credentials, params.hostname);
   }
 
   async oauthLogin(params: {
@@ -167,12 +169,14 @@ export class AuthService {
       held = await this.refresh(user, connector, held.stored);
     }
     const { credentials } = held;
+    const userSettings = await this.settings.effectiveFor(user);
     return {
       user,
       connector,
-      userSettings: await this.settings.effectiveFor(user),
+      userSettings,
       context: {
         user: toConnectorUser(user),
+        userSettings,
         authHeader: connector.getAuthHeader(credentials),
         // API-key users of a connector that also offers OAuth have nothing to refresh.
         ...(connector.refreshAccessToken && credentials.refreshToken
@@ -270,6 +274,15 @@ export class AuthService {
       returnMessage: userInfo.returnMessage ?? success('Connected successfully.'),
     };
   }
+}
+
+/**
+ * Whether /apiKeyLogin must carry `apiKey`: yes unless the connector's sign-in page asks
+ * for other fields only (they arrive in additionalInfo). No page: the key is all there is.
+ */
+export function needsApiKey(manifest: ConnectorManifest): boolean {
+  const page = manifest.apiKeyPage;
+  return !page || page.content.some((field) => field.const === 'apiKey');
 }
 
 /** A connector signs in with its authType and any additionalAuthTypes. */

@@ -309,6 +309,24 @@ export class AppConfig {
   @IsUrl({ require_tld: false, protocols: ['http', 'https'] })
   NETSUITE_REDIRECT_URI?: string;
 
+  /**
+   * When set, every Insightly request goes to this API root (the whole root, version
+   * included, e.g. https://api.na1.insightly.com/v3.1) instead of the user's pod: tests, proxies.
+   */
+  @IsOptional()
+  @IsUrl({ require_tld: false, protocols: ['http', 'https'] })
+  INSIGHTLY_API_BASE_URL?: string;
+
+  /** Redtail's API root, https://crm.redtailtechnology.com/api/public/v1 when unset. */
+  @IsOptional()
+  @IsUrl({ require_tld: false, protocols: ['http', 'https'] })
+  REDTAIL_API_BASE_URL?: string;
+
+  /** The deployment's Redtail API key (Redtail issues one per integration); Redtail sign-in needs it. */
+  @IsOptional()
+  @IsString()
+  REDTAIL_API_KEY?: string;
+
   /** Timeout of one CRM HTTP request, in milliseconds. */
   @Transform(toInt)
   @IsInt()

@@ -47,6 +47,11 @@ export interface ConnectorCallContext {
   /** Produced by the connector's own getAuthHeader; opaque to the core. */
   authHeader: string;
   /**
+   * The user's settings with the account admin's merged on top, for connectors whose
+   * manifest `settings` shape what they write (Redtail's default category).
+   */
+  userSettings?: UserSettings;
+  /**
    * OAuth connectors: call after a CRM 401 to refresh the tokens once (concurrent
    * callers share one refresh) and get the new auth header. Undefined for API keys.
    */
@@ -76,6 +81,12 @@ export interface ConnectorManifest {
   };
   /** The API-key sign-in form; its fields reach /apiKeyLogin as apiKey and additionalInfo. */
   apiKeyPage?: ManifestApiKeyPage;
+  /**
+   * Why nobody can sign in on this server yet (a setting it lacks, e.g. Redtail's
+   * REDTAIL_API_KEY). While set, /crmManifest leaves the platform out, as it does an OAuth
+   * connector whose app is not configured.
+   */
+  signInUnavailable?: string;
   /** What the client needs to start OAuth; undefined while the CRM's OAuth app is not configured. */
   oauth?: ManifestOAuth;
   /** How the client learns the user's CRM host at sign-in. */
@@ -112,6 +123,11 @@ export interface UserInfoResult {
     platformAdditionalInfo?: Record<string, unknown>;
   };
   returnMessage?: ReturnMessage;
+  /**
+   * API-key sign-in: the credential the CRM issued for this user (Redtail's user key), kept
+   * (encrypted) instead of what the login sent. Without it the sent apiKey is kept.
+   */
+  credentials?: CrmCredentials;
 }
 
 export interface OAuthTokens {

@@ -68,6 +68,7 @@ function platformAuth(connector: CrmConnector): PlatformAuthDto {
 
 /** The sign-in ways of a connector a client can use here: OAuth only once its app is configured. */
 function usableSignIns({ manifest }: CrmConnector): AuthType[] {
+  if (manifest.signInUnavailable) return [];
   const declared: AuthType[] = [manifest.authType, ...(manifest.additionalAuthTypes ?? [])];
   return declared.filter((type) => type !== 'oauth' || manifest.oauth !== undefined);
 }

@@ -32,8 +32,9 @@ export class ManifestService {
   crmManifest(platformName?: string): CrmManifestDto {
     const selected = platformName ? [this.connector(platformName, 'platformName')] : this.connectors.all().filter(canSignIn);
     if (platformName && !canSignIn(selected[0]!)) {
+      const { displayName, signInUnavailable } = selected[0]!.manifest;
       throw AppException.invalidRequest(
-        `platformName: ${selected[0]!.manifest.displayName} signs in with OAuth, and its OAuth app is not configured on this server.`,
+        `platformName: ${signInUnavailable ?? `${displayName} signs in with OAuth, and its OAuth app is not configured on this server.`}`,
         ['platformName'],
       );
     }

@@ -25,6 +25,11 @@ export const RELEASE_NOTES: ReleaseNotes = {
     local: [{ type: 'New', description: 'Built-in CRM on the server database, with demo contacts.' }],
     clio: [{ type: 'New', description: 'Calls and message digests as communications linked to the contact and matter.' }],
     bullhorn: [{ type: 'New', description: 'Calls and message digests as notes with the chosen action.' }],
+    insightly: [{ type: 'New', description: 'Sign in with your API key and API URL; calls and message digests as events linked to the contact or lead.' }],
+    redtail: [
+      { type: 'New', description: 'Sign in with your Redtail user name and password; only the user key Redtail issues is kept.' },
+      { type: 'New', description: 'Calls and message digests as completed activities, in the category you pick or your default category.' },
+    ],
     pipedrive: [
       { type: 'New', description: 'Sign in with OAuth or a personal API token.' },
       { type: 'New', description: 'Calls and message digests become activities linked to the person, deal or lead.' },

@@ -10,11 +10,19 @@ export class ApiKeyLoginDto {
   @MaxLength(64)
   platform: string;
 
-  @ApiProperty({ description: 'Primary connector credential (the local CRM: `demo`).', format: 'password', writeOnly: true, example: 'demo' })
+  @ApiPropertyOptional({
+    description:
+      'Primary connector credential (the local CRM: `demo`). Required by every connector whose sign-in page has an `apiKey` field; ' +
+      'connectors that sign in with other fields (Redtail: user name and password in `additionalInfo`) take none.',
+    format: 'password',
+    writeOnly: true,
+    example: 'demo',
+  })
+  @Optional()
   @IsString()
   @IsNotEmpty()
   @MaxLength(4096)
-  apiKey: string;
+  apiKey?: string;
 
   @ApiPropertyOptional({ description: 'Tenant-specific CRM host name (e.g. a Pipedrive company domain).' })
   @Optional()
