@@ -221,7 +221,7 @@ export class DeliveryService {
       const { record, ...answer } = await handler.deliver(write, session, volatile);
       // One commit for the outcome and the removal. If it fails, the write is still ours:
       // the error settles it as possibly landed, so its next attempt reconciles first.
-      await this.transactions.run(async (scope) => {
+      await this.transactions.runOutcome(async (scope) => {
         await record(scope);
         await this.writes.remove([write.writeKey], scope);
       });

@@ -25,8 +25,18 @@ export class TransactionService {
     this.postgres = dataSource.options.type === 'postgres';
   }
 
-  run<T>(work: (scope: LockScope) => Promise<T>): Promise<T> {
+  /**
+   * Records what a CRM write did. On PostgreSQL the commit does not wait for
+   * its WAL flush (synchronous_commit off for this transaction only): a database crash in
+   * the fraction of a second before the flush loses the outcome but not the outbox row,
+   * which then stays claimed and is reconciled by its idempotency key, exactly as after a
+   * crash of ours. The intent recorded before the CRM call is always flushed first.
+   */
+  runOutcome<T>(work: (scope: LockScope) => Promise<T>): Promise<T> {
     if (!this.postgres) return work({ manager: this.dataSource.manager });
-    return this.dataSource.transaction((manager) => work({ manager }));
+    return this.dataSource.transaction(async (manager) => {
+      await manager.query('SET LOCAL synchronous_commit TO OFF');
+      return work({ manager });
+    });
   }
 }
