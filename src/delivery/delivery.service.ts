@@ -9,7 +9,7 @@ import type { PendingWriteEntity } from '../persistence/entities/pending-write.e
 import { PendingWritesRepository } from '../persistence/repositories/pending-writes.repository.js';
 import { TransactionService } from '../persistence/transaction.service.js';
 import { type AttemptMode, classifyFailure, retryDelayMs } from './write-failure.js';
-import type { SubmitOutcome, WriteHandler } from './write-handler.js';
+import type { RetryOutcome, SubmitOutcome, WriteHandler } from './write-handler.js';
 
 /** How often a request that waits behind an earlier write of its target looks again. */
 const INLINE_POLL_MS = 25;
@@ -115,6 +115,34 @@ export class DeliveryService {
         return true;
       })(),
     );
+  }
+
+  /**
+   * A user's "retry now" (console): a pending write becomes due now, a failed one goes back
+   * in the queue (its handler takes back what giving up released), then it is delivered
+   * by the worker's own path, deliverDue, at once. Another attempt that fails is settled
+   * as the worker settles it: rescheduled, or parked again.
+   */
+  async retryNow(userId: string, writeKey: string): Promise<RetryOutcome> {
+    const write = await this.writes.find(writeKey);
+    if (!write || write.userId !== userId) return { status: 'unavailable', reason: 'No such write in your outbox.' };
+    if (write.state === 'delivering') return { status: 'unavailable', reason: 'This write is at the CRM right now.' };
+    let due: boolean;
+    if (write.state === 'failed') {
+      const handler = this.handlerFor(write.kind);
+      const payload = handler.reopen ? await handler.reopen(write) : write.payload;
+      if (!payload) return { status: 'unavailable', reason: 'This log was written another way since; nothing to retry.' };
+      due = await this.writes.revive(writeKey, userId, payload);
+    } else {
+      due = await this.writes.makeDue(writeKey, userId);
+    }
+    if (!due) return { status: 'unavailable', reason: 'This write changed meanwhile; reload to see where it is.' };
+    // The user asked: their pause after a 429 does not hold this one back.
+    this.rateLimitedUntil.delete(userId);
+    await this.deliverDue(writeKey, userId);
+    const after = await this.writes.find(writeKey);
+    if (!after) return { status: 'delivered' };
+    return { status: after.state === 'failed' ? 'failed' : 'queued', reason: after.lastError ?? undefined };
   }
 
   /**

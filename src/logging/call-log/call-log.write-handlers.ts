@@ -159,6 +159,15 @@ export class CallCreateWriteHandler implements WriteHandler, OnModuleInit {
     await this.callLogs.release((write.payload as CallCreatePayload).claimId);
   }
 
+  /** Claims the session again for a failed create, unless it was claimed or logged since. */
+  async reopen(write: PendingWriteEntity): Promise<Record<string, unknown> | null> {
+    const payload = write.payload as CallCreatePayload;
+    const row = await this.callLogs.findBySession(payload.key);
+    if (row) return row.id === payload.claimId && !row.thirdPartyLogId ? payload : null;
+    const claim = await this.callLogs.claim(payload.key, payload.params.contactInfo.id);
+    return claim ? { ...payload, claimId: claim.id } : null;
+  }
+
   readonly absorbs = [CALL_UPDATE] as const;
 
   /** A PATCH of a call whose create is still queued travels with the create: one CRM write. */
