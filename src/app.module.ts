@@ -10,6 +10,7 @@ import { AppValidationPipe } from './common/app-validation.pipe.js';
 import { AppConfig, loadAppConfig } from './config/app-config.js';
 import { ConfigModule } from './config/config.module.js';
 import { ConnectorsModule } from './connectors/connectors.module.js';
+import { ConsoleModule } from './console/console.module.js';
 import { ContactsModule } from './contacts/contacts.module.js';
 import { DeliveryModule } from './delivery/delivery.module.js';
 import { LifecycleModule } from './lifecycle/lifecycle.module.js';
@@ -47,6 +48,7 @@ export class AppModule {
         ObservabilityModule,
         CalldownModule,
         AccountDataModule,
+        ConsoleModule,
       ],
       providers: [
         // As APP_* providers, tests built on the testing module run the production pipeline.
