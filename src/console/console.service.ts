@@ -9,6 +9,7 @@ import type { RetryOutcome } from '../delivery/write-handler.js';
 import { CallLogsRepository } from '../persistence/repositories/call-logs.repository.js';
 import { MessageDigestsRepository } from '../persistence/repositories/message-digests.repository.js';
 import { PendingWritesRepository } from '../persistence/repositories/pending-writes.repository.js';
+import { RecentCrmErrors } from '../observability/recent-crm-errors.js';
 import type { OperatorPageView, SentLogView, UserPageView } from './console.views.js';
 
 /** How many of each the pages list: the console is a look, not an export. */
@@ -30,6 +31,7 @@ export class ConsoleService {
     private readonly writes: PendingWritesRepository,
     private readonly delivery: DeliveryService,
     private readonly localCrm: LocalCrmStore,
+    private readonly crmErrors: RecentCrmErrors,
   ) {}
 
   /** Signs in to the local CRM as POST /apiKeyLogin would; the session token it answers. */
@@ -94,7 +96,7 @@ export class ConsoleService {
   }
 
   async operatorView(): Promise<OperatorPageView> {
-    const [outboxTotals, outboxByPlatform, recentErrors] = await Promise.all([
+    const [outboxTotals, outboxByPlatform, outboxErrors] = await Promise.all([
       this.writes.stateSummary(),
       this.writes.summaryByPlatform(),
       this.writes.recentErrors(RECENT),
@@ -108,7 +110,8 @@ export class ConsoleService {
       })),
       outboxTotals,
       outboxByPlatform,
-      recentErrors,
+      crmErrors: [...this.crmErrors.all()].map(([connector, errors]) => ({ connector, errors })),
+      outboxErrors,
     };
   }
 

@@ -51,7 +51,10 @@ export interface OperatorPageView {
   connectors: { name: string; displayName: string; authType: string; logFormat: string }[];
   outboxTotals: { state: string; count: number; oldest: Date | null }[];
   outboxByPlatform: { platform: string; state: string; count: number }[];
-  recentErrors: { platform: string; kind: string; state: string; lastError: string; updatedAt: Date }[];
+  /** Failed CRM requests this instance saw, newest first, by connector. */
+  crmErrors: { connector: string; errors: { operation: string; status: string; message: string; at: Date }[] }[];
+  /** Outbox writes holding a CRM failure (all instances), newest first. */
+  outboxErrors: { platform: string; kind: string; state: string; lastError: string; updatedAt: Date }[];
 }
 
 const when = (date: Date | string | null): SafeHtml => {
@@ -205,8 +208,8 @@ ${view.localCrm ? localCrmSection(view.localCrm) : null}
 }
 
 export function operatorPage(view: OperatorPageView): SafeHtml {
-  const errorsByPlatform = new Map<string, OperatorPageView['recentErrors']>();
-  for (const error of view.recentErrors) {
+  const errorsByPlatform = new Map<string, OperatorPageView['outboxErrors']>();
+  for (const error of view.outboxErrors) {
     errorsByPlatform.set(error.platform, [...(errorsByPlatform.get(error.platform) ?? []), error]);
   }
   return layout(
@@ -236,12 +239,25 @@ ${view.outboxTotals.length === 0
 </table>`}
 </section>
 <section id="crm-errors">
-<h2>Recent CRM errors</h2>
+<h2>Recent CRM errors by connector</h2>
+<p class="hint">Failed CRM requests this server instance made since it started (at most 20 per connector).</p>
+${view.crmErrors.length === 0
+  ? html`<p class="empty">No failed CRM request.</p>`
+  : view.crmErrors.map(
+      ({ connector, errors }) => html`<h3>${connector}</h3>
+<table>
+<thead><tr><th>When</th><th>Request</th><th>Status</th><th>CRM's reason</th></tr></thead>
+<tbody>${errors.map((e) => html`<tr class="crm-error"><td>${when(e.at)}</td><td>${e.operation}</td><td>${e.status}</td><td>${e.message}</td></tr>`)}</tbody>
+</table>`,
+    )}
+</section>
+<section id="outbox-errors">
+<h2>Failures held in the outbox</h2>
 ${errorsByPlatform.size === 0
   ? html`<p class="empty">No CRM errors held in the outbox.</p>`
   : [...errorsByPlatform].map(
       ([platform, errors]) => html`<h3>${platform}</h3>
-<ul>${errors.map((e) => html`<li class="crm-error">${when(e.updatedAt)} · ${e.kind} (${e.state}): ${e.lastError}</li>`)}</ul>`,
+<ul>${errors.map((e) => html`<li class="outbox-error">${when(e.updatedAt)} · ${e.kind} (${e.state}): ${e.lastError}</li>`)}</ul>`,
     )}
 </section>`,
     true,

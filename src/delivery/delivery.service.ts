@@ -1,9 +1,10 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger, Optional } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { AuthService } from '../auth/auth.service.js';
 import type { CrmSession } from '../auth/crm-session.js';
 import { KeyedMutex } from '../common/keyed-mutex.js';
+import { OperationsObserver, SilentOperationsObserver } from '../common/operations-observer.js';
 import { AppConfig } from '../config/app-config.js';
 import type { PendingWriteEntity } from '../persistence/entities/pending-write.entity.js';
 import { PendingWritesRepository } from '../persistence/repositories/pending-writes.repository.js';
@@ -40,7 +41,7 @@ export class DeliveryService {
   private readonly logger = new Logger(DeliveryService.name);
   private readonly handlers = new Map<string, WriteHandler>();
   /** Keeps one instance's requests for one target from polling for each other. */
-  private readonly targets = new KeyedMutex();
+  private readonly targets = new KeyedMutex((seconds) => this.observer.lockWaited('outbox_target', seconds));
   private readonly inFlight = new Set<Promise<unknown>>();
   /** Writes of this instance's waiting requests folded into another write: that write's outcome. */
   private readonly carriedBy = new Map<string, Promise<SubmitOutcome>>();
@@ -53,6 +54,7 @@ export class DeliveryService {
     private readonly transactions: TransactionService,
     private readonly auth: AuthService,
     private readonly config: AppConfig,
+    @Optional() private readonly observer: OperationsObserver = new SilentOperationsObserver(),
   ) {}
 
   register(handler: WriteHandler): void {
@@ -156,6 +158,7 @@ export class DeliveryService {
     for (const write of expired) {
       const reason = `Not delivered within ${describeDuration(maxAge)}: ${write.lastError ?? 'the CRM did not take it'}`;
       await this.writes.fail(write.writeKey, reason);
+      this.observer.outboxFailed(write.kind, 'expired');
       await this.handlerFor(write.kind).refused?.(write);
       this.logger.error(`Gave up on ${write.kind} write ${write.writeKey} of user ${write.userId}. ${reason}`);
     }
@@ -257,6 +260,7 @@ export class DeliveryService {
     } catch (error) {
       return this.settleFailure(write, error, mode);
     }
+    this.observer.outboxDelivered(write.kind);
     return { status: 'delivered', ...delivered };
   }
 
@@ -328,6 +332,7 @@ export class DeliveryService {
       await this.handlerFor(write.kind).refused?.(write);
       if (mode === 'request') await this.writes.remove([write.writeKey]);
       else await this.writes.fail(write.writeKey, verdict.reason);
+      this.observer.outboxFailed(write.kind, 'refused');
       this.logger.warn(`The CRM refused ${what} (attempt ${write.attempts})`);
       return { status: 'refused', reason: verdict.reason };
     }
@@ -343,6 +348,7 @@ export class DeliveryService {
     if (maxAttempts !== undefined && write.attempts >= maxAttempts) {
       // Parked, not given back: an earlier attempt may have landed, so the claim stays.
       await this.writes.fail(write.writeKey, `Gave up after ${write.attempts} attempts: ${verdict.reason}`);
+      this.observer.outboxFailed(write.kind, 'max_attempts');
       this.logger.error(`Gave up on ${what} after ${write.attempts} attempts (OUTBOX_MAX_ATTEMPTS)`);
       return { status: 'queued', reason: verdict.reason };
     }
