@@ -1,12 +1,12 @@
 import type { INestApplication } from '@nestjs/common';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import { Logger } from 'nestjs-pino';
 import { REFRESHED_TOKEN_HEADER } from './auth/session-token.service.js';
 import { registerRequestBodyHandling } from './common/http/request-body.hooks.js';
 import { annotateRequest, REQUEST_ID_HEADER, requestIdOf } from './common/request-context.js';
 import { AppConfig } from './config/app-config.js';
 import { GracefulShutdown } from './lifecycle/graceful-shutdown.service.js';
+import { ACCESS_LOG, accessLogHook, AppLogger } from './logging-setup.js';
 
 /** Fastify: lower per-request overhead than Express, with a body limit built in. */
 export function createHttpAdapter(config: AppConfig): FastifyAdapter {
@@ -25,8 +25,10 @@ export function createHttpAdapter(config: AppConfig): FastifyAdapter {
 
 /** Everything main.ts and the e2e tests set up the same way beyond the module itself. */
 export function configureHttpApp(app: NestFastifyApplication | INestApplication): void {
-  app.useLogger(app.get(Logger));
+  app.useLogger(app.get(AppLogger));
   const fastify = (app as NestFastifyApplication).getHttpAdapter().getInstance();
+  // First, so every request is logged, those answered early (shutdown, bad bodies) included.
+  fastify.addHook('onRequest', accessLogHook(app.get(ACCESS_LOG)));
   // Runs after routing, so the route template is known; the id goes back to the caller.
   fastify.addHook('onRequest', async (request, reply) => {
     if (request.routeOptions.url) annotateRequest(request, { route: request.routeOptions.url });

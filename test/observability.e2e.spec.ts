@@ -59,6 +59,17 @@ describe('access log, request ids, health and metrics (e2e)', () => {
     for (const secret of [jwt, 'rc-secret-token', '4155550100', '"demo"']) expect(everything).not.toContain(secret);
   });
 
+  it('gives lines logged while handling a request its request id and the logging class', async () => {
+    const response = await t.http.post('/apiKeyLogin').send({ platform: 'local', apiKey: 'demo' }).expect(200);
+    await settle();
+    const requestId = response.headers['x-request-id'];
+    const line = log.lines.find((l) => typeof l.msg === 'string' && l.msg.includes('logged in to local') && l.requestId === requestId);
+    expect(line).toMatchObject({ level: 30, context: 'AuthService' });
+    // Outside a request (start-up), a line has a context and no request id.
+    const startup = log.lines.find((l) => l.context === 'LocalCrmDemoSeeder' || l.context === 'InstanceLoader');
+    if (startup) expect(startup.requestId).toBeUndefined();
+  });
+
   it("keeps a caller's sane x-request-id, puts the id in error bodies, and logs 4xx as warnings", async () => {
     const mine = await t.http.get('/nope?jwtToken=leaky').set('x-request-id', 'trace-0123456789').expect(404);
     expect(mine.headers['x-request-id']).toBe('trace-0123456789');

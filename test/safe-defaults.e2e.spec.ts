@@ -48,7 +48,8 @@ describe('safe defaults', () => {
   it('runs npm start in development explicitly', async () => {
     const { readFile } = await import('node:fs/promises');
     const scripts = JSON.parse(await readFile(new URL('../package.json', import.meta.url), 'utf8')).scripts as Record<string, string>;
-    expect(scripts.start).toMatch(/^NODE_ENV=development /);
+    // Built first (tsc), then the server itself runs with NODE_ENV=development.
+    expect(scripts.start).toMatch(/&& NODE_ENV=development node dist\/main\.js$/);
   });
 
   it('writes request logs without the session token, the renewed token or the phone number', async () => {
@@ -59,7 +60,7 @@ describe('safe defaults', () => {
         done();
       },
     });
-    const options = loggerOptions(loadAppConfig({ NODE_ENV: 'test', LOG_LEVEL: 'info' })).pinoHttp as object;
+    const options = loggerOptions(loadAppConfig({ NODE_ENV: 'test', LOG_LEVEL: 'info' }));
     const log = pinoHttp(options, sink);
     const server = createServer((req, res) => {
       log(req, res);
