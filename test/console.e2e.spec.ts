@@ -179,3 +179,44 @@ describe('/console operator view off', () => {
     }
   });
 });
+
+describe('/console retry of a failed call create (e2e, fake Pipedrive)', () => {
+  it('re-claims the call session the refusal gave back, delivers it, and the call reads as logged', async () => {
+    const { FakePipedriveServer } = await import('./fakes/fake-pipedrive.server.js');
+    const { OutboxWorker } = await import('../src/delivery/outbox-worker.service.js');
+    const pipedrive = await FakePipedriveServer.start();
+    const t = await createTestApp({
+      env: { ...pipedrive.env(), PUBLIC_BASE_URL: ORIGIN, CRM_HTTP_MAX_RETRIES: '0', CONTACT_CACHE_TTL_SECONDS: '0', OUTBOX_POLL_MS: '3600000' },
+    });
+    try {
+      pipedrive.addUser({ id: 41, name: 'Rae Retry' }, 'pd-api-token-retry-0123456789');
+      const person = pipedrive.addPerson({ name: 'Jane Smith', phones: ['+14155550100'] });
+      const jwt = await t.login('pipedrive', 'pd-api-token-retry-0123456789', { hostname: 'acme.pipedrive.com' });
+      const sessionId = newSessionId();
+      await pipedrive.refuseConnections();
+      await t.http.post('/callLog').set('Authorization', `Bearer ${jwt}`).send(callBody(sessionId, { contactId: String(person.id) })).expect(200);
+      await pipedrive.acceptConnections();
+      // The worker's attempt is refused for good: parked as failed, the session given back.
+      pipedrive.failNext({ status: 400, method: 'POST', path: /^\/api\/v2\/activities$/, body: { success: false, error: 'Bad subject' } });
+      await t.get(OutboxWorker).runOnce(Date.now() + 3_600_000);
+      const query = `/callLog?sessionIds=${sessionId}&hashedExtensionId=hashed-ext-101`;
+      const before = await t.http.get(query).set('Authorization', `Bearer ${jwt}`).expect(200);
+      expect(before.body.logs[0].matched).toBe(false);
+
+      const signIn = await t.http.post('/console/session').set('Origin', ORIGIN).send({ jwtToken: jwt }).expect(200);
+      const cookie = (signIn.headers['set-cookie'] as unknown as string[])[0]!.split(';')[0]!;
+      const page = await t.http.get('/console').set('Cookie', cookie).expect(200);
+      expect(page.text).toContain('data-state="failed"');
+      expect(page.text).toContain('Bad subject');
+      const writeKey = /action="\/console\/outbox\/([^/"]+)\/retry"/.exec(page.text)![1]!;
+      const retried = await t.http.post(`/console/outbox/${writeKey}/retry`).set('Origin', ORIGIN).set('Cookie', cookie).send({}).expect(200);
+      expect(retried.body.status).toBe('delivered');
+      const after = await t.http.get(query).set('Authorization', `Bearer ${jwt}`).expect(200);
+      expect(after.body.logs[0]).toMatchObject({ matched: true, logId: expect.any(String) });
+      expect(pipedrive.activities.size).toBe(1);
+    } finally {
+      await t.close();
+      await pipedrive.close();
+    }
+  });
+});
