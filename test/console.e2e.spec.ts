@@ -162,7 +162,7 @@ describe('/console (e2e)', () => {
     expect(view.headers['content-security-policy']).toBe(CONSOLE_CSP);
     for (const name of ['local', 'counting', 'pipedrive', 'clio', 'bullhorn']) expect(view.text).toContain(`<td>${name}</td>`);
     expect(view.text).toContain('data-state="pending"');
-    expect(view.text).toMatch(/<h3>counting<\/h3>\s*<ul><li class="crm-error">.*Counting CRM is down for maintenance/);
+    expect(view.text).toMatch(/<h3>counting<\/h3>\s*<ul><li class="outbox-error">.*Counting CRM is down for maintenance/);
     expect(view.text).not.toContain(OPERATOR_TOKEN);
   });
 });
