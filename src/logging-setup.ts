@@ -10,7 +10,7 @@ import type { AppConfig } from './config/app-config.js';
 const pathOf = (url: string | undefined): string => (url ?? '').split('?')[0];
 const originalPath = (req: IncomingMessage & { originalUrl?: string }): string => pathOf(req.originalUrl ?? req.url);
 
-/** `stream` replaces stdout (tests read the access log from it). */
+/** The access log's settings: which fields, which levels, and what is never logged. */
 export function loggerOptions(config: AppConfig): HttpLoggerOptions {
   return {
     level: config.LOG_LEVEL,

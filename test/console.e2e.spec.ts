@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { createHash } from 'node:crypto';
 import { CountingCrm, CountingCrmModule } from './support/counting-crm.connector.js';
 import { callBody, messageLogBody, newSessionId, OPERATOR_TOKEN } from './support/console-fixtures.js';
 import { createTestApp, type TestApp } from './support/test-app.js';
@@ -79,7 +80,8 @@ describe('/console (e2e)', () => {
     expect(response.text).toContain('&lt;img src=x onerror=alert(1)&gt;');
     expect(response.text).not.toContain('<img');
     // The body is the one the local CRM holds: what the connector was handed.
-    const [activity] = (await t.get(LocalCrmStore).listActivities((await import('node:crypto')).createHash('sha256').update('demo').digest('hex').slice(0, 16), 'call')).filter(
+    const demoOwner = createHash('sha256').update('demo').digest('hex').slice(0, 16);
+    const [activity] = (await t.get(LocalCrmStore).listActivities(demoOwner, 'call')).filter(
       (a) => a.details?.sessionId === sessionId,
     );
     const escapedBody = activity!.body.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
