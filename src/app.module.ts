@@ -9,6 +9,7 @@ import { AppValidationPipe } from './common/app-validation.pipe.js';
 import { AppConfig, loadAppConfig } from './config/app-config.js';
 import { ConfigModule } from './config/config.module.js';
 import { ConnectorsModule } from './connectors/connectors.module.js';
+import { ConsoleModule } from './console/console.module.js';
 import { ContactsModule } from './contacts/contacts.module.js';
 import { DeliveryModule } from './delivery/delivery.module.js';
 import { LifecycleModule } from './lifecycle/lifecycle.module.js';
@@ -45,6 +46,7 @@ export class AppModule {
         ObservabilityModule,
         CalldownModule,
         AccountDataModule,
+        ConsoleModule,
       ],
       providers: [
         { provide: AppLogger, useValue: new AppLogger(createRootLogger(config, options.logStream)) },

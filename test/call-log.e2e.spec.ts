@@ -507,7 +507,7 @@ describe('call logging across two server instances (e2e)', () => {
     await repositories[1].release(winner!.id);
     const retaken = await repositories[0].claim(key, '1');
     expect(retaken).not.toBeNull();
-    await repositories[0].complete(key, 'crm-1', { subject: 's' });
+    await repositories[0].complete(key, 'crm-1', { subject: 's' }, { subject: 's', body: 'b' });
     await repositories[1].release(retaken!.id);
     expect(await repositories[1].findBySession(key)).toMatchObject({ thirdPartyLogId: 'crm-1', details: { subject: 's' } });
   });

@@ -43,7 +43,8 @@ describe('safe defaults', () => {
   it('runs npm start in development explicitly', async () => {
     const { readFile } = await import('node:fs/promises');
     const scripts = JSON.parse(await readFile(new URL('../package.json', import.meta.url), 'utf8')).scripts as Record<string, string>;
-    expect(scripts.start).toMatch(/^NODE_ENV=development /);
+    // Built first (tsc), then the server itself runs with NODE_ENV=development.
+    expect(scripts.start).toMatch(/&& NODE_ENV=development node dist\/main\.js$/);
   });
 
   it('writes request logs without the session token, the RingCentral token or the phone number', async () => {

@@ -6,9 +6,18 @@
 export class KeyedMutex {
   private readonly tails = new Map<string, Promise<unknown>>();
 
+  /** `onWait`: how long a task waited for the ones before it (only called when there were some). */
+  constructor(private readonly onWait?: (seconds: number) => void) {}
+
   async run<T>(key: string, task: () => Promise<T>): Promise<T> {
-    const previous = this.tails.get(key) ?? Promise.resolve();
-    const current = previous.then(task, task);
+    const earlier = this.tails.get(key);
+    const previous = earlier ?? Promise.resolve();
+    const queuedAt = earlier && this.onWait ? performance.now() : undefined;
+    const start = () => {
+      if (queuedAt !== undefined) this.onWait!((performance.now() - queuedAt) / 1000);
+      return task();
+    };
+    const current = previous.then(start, start);
     const tail = current.catch(() => undefined);
     this.tails.set(key, tail);
     try {

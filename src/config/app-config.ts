@@ -346,6 +346,12 @@ export class AppConfig {
   @MinLength(16, { message: 'METRICS_TOKEN must be at least 16 characters' })
   METRICS_TOKEN?: string;
 
+  /** When set, /console offers the operator view to whoever signs in with it; unset, there is none. */
+  @IsOptional()
+  @IsString()
+  @MinLength(24, { message: 'CONSOLE_ADMIN_TOKEN must be at least 24 characters' })
+  CONSOLE_ADMIN_TOKEN?: string;
+
   /** Lifetime of a cached contact lookup, in seconds. */
   @Transform(toInt)
   @IsInt()

@@ -1,15 +1,16 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger, Optional } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { AuthService } from '../auth/auth.service.js';
 import type { CrmSession } from '../auth/crm-session.js';
 import { KeyedMutex } from '../common/keyed-mutex.js';
+import { OperationsObserver, SilentOperationsObserver } from '../common/operations-observer.js';
 import { AppConfig } from '../config/app-config.js';
 import type { PendingWriteEntity } from '../persistence/entities/pending-write.entity.js';
 import { PendingWritesRepository } from '../persistence/repositories/pending-writes.repository.js';
 import { TransactionService } from '../persistence/transaction.service.js';
 import { type AttemptMode, classifyFailure, retryDelayMs } from './write-failure.js';
-import type { SubmitOutcome, WriteHandler } from './write-handler.js';
+import type { RetryOutcome, SubmitOutcome, WriteHandler } from './write-handler.js';
 
 /** How often a request that waits behind an earlier write of its target looks again. */
 const INLINE_POLL_MS = 25;
@@ -40,7 +41,7 @@ export class DeliveryService {
   private readonly logger = new Logger(DeliveryService.name);
   private readonly handlers = new Map<string, WriteHandler>();
   /** Keeps one instance's requests for one target from polling for each other. */
-  private readonly targets = new KeyedMutex();
+  private readonly targets = new KeyedMutex((seconds) => this.observer.lockWaited('outbox_target', seconds));
   private readonly inFlight = new Set<Promise<unknown>>();
   /** Writes of this instance's waiting requests folded into another write: that write's outcome. */
   private readonly carriedBy = new Map<string, Promise<SubmitOutcome>>();
@@ -53,6 +54,7 @@ export class DeliveryService {
     private readonly transactions: TransactionService,
     private readonly auth: AuthService,
     private readonly config: AppConfig,
+    @Optional() private readonly observer: OperationsObserver = new SilentOperationsObserver(),
   ) {}
 
   register(handler: WriteHandler): void {
@@ -118,6 +120,34 @@ export class DeliveryService {
   }
 
   /**
+   * A user's "retry now" (console): a pending write becomes due now, a failed one goes back
+   * in the queue (its handler takes back what giving up released), then it is delivered
+   * by the worker's own path, deliverDue, at once. Another attempt that fails is settled
+   * as the worker settles it: rescheduled, or parked again.
+   */
+  async retryNow(userId: string, writeKey: string): Promise<RetryOutcome> {
+    const write = await this.writes.find(writeKey);
+    if (!write || write.userId !== userId) return { status: 'unavailable', reason: 'No such write in your outbox.' };
+    if (write.state === 'delivering') return { status: 'unavailable', reason: 'This write is at the CRM right now.' };
+    let due: boolean;
+    if (write.state === 'failed') {
+      const handler = this.handlerFor(write.kind);
+      const payload = handler.reopen ? await handler.reopen(write) : write.payload;
+      if (!payload) return { status: 'unavailable', reason: 'This log was written another way since; nothing to retry.' };
+      due = await this.writes.revive(writeKey, userId, payload);
+    } else {
+      due = await this.writes.makeDue(writeKey, userId);
+    }
+    if (!due) return { status: 'unavailable', reason: 'This write changed meanwhile; reload to see where it is.' };
+    // The user asked: their pause after a 429 does not hold this one back.
+    this.rateLimitedUntil.delete(userId);
+    await this.deliverDue(writeKey, userId);
+    const after = await this.writes.find(writeKey);
+    if (!after) return { status: 'delivered' };
+    return { status: after.state === 'failed' ? 'failed' : 'queued', reason: after.lastError ?? undefined };
+  }
+
+  /**
    * Gives up on writes still pending OUTBOX_MAX_AGE after they were recorded: each is parked
    * as failed with its last reason, logged, and what it claimed is given back (a call create
    * frees its session, so the extension offers to log the call again). Resolves with how many.
@@ -128,6 +158,7 @@ export class DeliveryService {
     for (const write of expired) {
       const reason = `Not delivered within ${describeDuration(maxAge)}: ${write.lastError ?? 'the CRM did not take it'}`;
       await this.writes.fail(write.writeKey, reason);
+      this.observer.outboxFailed(write.kind, 'expired');
       await this.handlerFor(write.kind).refused?.(write);
       this.logger.error(`Gave up on ${write.kind} write ${write.writeKey} of user ${write.userId}. ${reason}`);
     }
@@ -229,6 +260,7 @@ export class DeliveryService {
     } catch (error) {
       return this.settleFailure(write, error, mode);
     }
+    this.observer.outboxDelivered(write.kind);
     return { status: 'delivered', ...delivered };
   }
 
@@ -300,6 +332,7 @@ export class DeliveryService {
       await this.handlerFor(write.kind).refused?.(write);
       if (mode === 'request') await this.writes.remove([write.writeKey]);
       else await this.writes.fail(write.writeKey, verdict.reason);
+      this.observer.outboxFailed(write.kind, 'refused');
       this.logger.warn(`The CRM refused ${what} (attempt ${write.attempts})`);
       return { status: 'refused', reason: verdict.reason };
     }
@@ -315,6 +348,7 @@ export class DeliveryService {
     if (maxAttempts !== undefined && write.attempts >= maxAttempts) {
       // Parked, not given back: an earlier attempt may have landed, so the claim stays.
       await this.writes.fail(write.writeKey, `Gave up after ${write.attempts} attempts: ${verdict.reason}`);
+      this.observer.outboxFailed(write.kind, 'max_attempts');
       this.logger.error(`Gave up on ${what} after ${write.attempts} attempts (OUTBOX_MAX_ATTEMPTS)`);
       return { status: 'queued', reason: verdict.reason };
     }

@@ -36,6 +36,12 @@ export interface WriteHandler {
   /** The CRM refused the write for good: give back what recording the intent claimed. */
   refused?(write: PendingWriteEntity): Promise<void>;
   /**
+   * A failed write is to be tried again (a user asked): take back what `refused` gave up
+   * and answer the payload to deliver, or null when the write can no longer be made (the
+   * call was logged another way since). Without it the payload is delivered as it is.
+   */
+  reopen?(write: PendingWriteEntity): Promise<Record<string, unknown> | null>;
+  /**
    * Folds writes queued behind `head` into one payload, so the CRM gets one write for all.
    * Null keeps them apart, e.g. while the head is a create to be reconciled as it was sent.
    */
@@ -51,6 +57,14 @@ export interface WriteHandler {
    */
   recorded?(write: PendingWriteEntity): Promise<DeliveredWrite | null>;
 }
+
+/** How a retry asked for by a user ended. */
+export type RetryOutcome =
+  | { status: 'delivered' }
+  /** Still in the outbox: tried and failed again (`reason`), or not its turn yet. */
+  | { status: 'queued' | 'failed'; reason?: string }
+  /** Not this user's, at the CRM right now, or nothing left to retry. */
+  | { status: 'unavailable'; reason: string };
 
 /** How a submitted write ended for the request. */
 export type SubmitOutcome =

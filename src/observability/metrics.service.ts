@@ -1,7 +1,9 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { FastifyInstance } from 'fastify';
-import { collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { type CrmRequestEvent, OperationsObserver, type OutboxFailureReason } from '../common/operations-observer.js';
+import { RecentCrmErrors } from './recent-crm-errors.js';
 import { PendingWritesRepository } from '../persistence/repositories/pending-writes.repository.js';
 import { requestFacts } from '../common/request-context.js';
 
@@ -13,7 +15,7 @@ const statusClass = (status: number): string => `${Math.floor(status / 100)}xx`;
  * apps in one process (or an embedder's own metrics) never collide.
  */
 @Injectable()
-export class MetricsService implements OnModuleInit {
+export class MetricsService extends OperationsObserver implements OnModuleInit {
   readonly registry = new Registry();
   private readonly httpDuration = new Histogram({
     name: 'app_connect_http_request_duration_seconds',
@@ -23,10 +25,45 @@ export class MetricsService implements OnModuleInit {
     registers: [this.registry],
   });
 
+  private readonly crmDuration = new Histogram({
+    name: 'app_connect_crm_request_duration_seconds',
+    help: 'CRM requests by connector, operation (method and API route) and final status (HTTP code, timeout or network_error), retries included.',
+    labelNames: ['connector', 'operation', 'status'] as const,
+    buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
+    registers: [this.registry],
+  });
+  private readonly rateLimited = new Counter({
+    name: 'app_connect_crm_rate_limited_total',
+    help: 'HTTP 429 answers drawn from a CRM, each retried one included.',
+    labelNames: ['connector', 'operation'] as const,
+    registers: [this.registry],
+  });
+  private readonly delivered = new Counter({
+    name: 'app_connect_outbox_delivered_total',
+    help: 'Outbox writes that reached the CRM and were recorded, by kind.',
+    labelNames: ['kind'] as const,
+    registers: [this.registry],
+  });
+  private readonly failed = new Counter({
+    name: 'app_connect_outbox_failed_total',
+    help: 'Outbox writes given up, by kind and reason (refused by the CRM, max_attempts, expired).',
+    labelNames: ['kind', 'reason'] as const,
+    registers: [this.registry],
+  });
+  private readonly lockWait = new Histogram({
+    name: 'app_connect_lock_wait_seconds',
+    help: 'Time spent waiting for a lock, by lock (outbox_target: a request waiting behind this instance\'s other requests for the same call or digest).',
+    labelNames: ['lock'] as const,
+    buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 10],
+    registers: [this.registry],
+  });
+
   constructor(
     private readonly adapterHost: HttpAdapterHost,
     private readonly pendingWrites: PendingWritesRepository,
+    private readonly recentErrors: RecentCrmErrors,
   ) {
+    super();
     collectDefaultMetrics({ register: this.registry, prefix: 'app_connect_' });
     // Read from the outbox table at scrape time, so every instance reports the shared queue.
     const outbox = () => this.pendingWrites.stateSummary();
@@ -65,6 +102,29 @@ export class MetricsService implements OnModuleInit {
         reply.elapsedTime / 1000,
       );
     });
+  }
+
+  crmRequest(event: CrmRequestEvent): void {
+    this.crmDuration.observe({ connector: event.connector, operation: event.operation, status: event.status }, event.seconds);
+    if (event.error !== undefined) {
+      this.recentErrors.add({ connector: event.connector, operation: event.operation, status: event.status, message: event.error, at: new Date() });
+    }
+  }
+
+  crmRateLimited(connector: string, operation: string): void {
+    this.rateLimited.inc({ connector, operation });
+  }
+
+  outboxDelivered(kind: string): void {
+    this.delivered.inc({ kind });
+  }
+
+  outboxFailed(kind: string, reason: OutboxFailureReason): void {
+    this.failed.inc({ kind, reason });
+  }
+
+  lockWaited(lock: string, seconds: number): void {
+    this.lockWait.observe({ lock }, seconds);
   }
 
   render(): Promise<string> {

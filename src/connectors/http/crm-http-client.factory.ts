@@ -1,8 +1,9 @@
-import { Injectable, OnApplicationShutdown } from '@nestjs/common';
+import { Injectable, OnApplicationShutdown, Optional } from '@nestjs/common';
 import axios from 'axios';
 import axiosRetry from 'axios-retry';
 import http from 'node:http';
 import https from 'node:https';
+import { OperationsObserver } from '../../common/operations-observer.js';
 import { AppConfig } from '../../config/app-config.js';
 import { CrmHttpClient, type CrmHttpClientOptions } from './crm-http.client.js';
 
@@ -19,7 +20,11 @@ export class CrmHttpClientFactory implements OnApplicationShutdown {
   private readonly httpAgent = new http.Agent({ keepAlive: true, maxSockets: 64 });
   private readonly httpsAgent = new https.Agent({ keepAlive: true, maxSockets: 64 });
 
-  constructor(private readonly config: AppConfig) {}
+  constructor(
+    private readonly config: AppConfig,
+    // Observability provides it (metrics, the console's CRM errors); without it nobody listens.
+    @Optional() private readonly observer?: OperationsObserver,
+  ) {}
 
   private readonly clients: CrmHttpClient[] = [];
 
@@ -39,7 +44,7 @@ export class CrmHttpClientFactory implements OnApplicationShutdown {
     const client = new CrmHttpClient(instance, options, {
       timeoutMs: this.config.CRM_HTTP_TIMEOUT_MS,
       maxRetries: this.config.CRM_HTTP_MAX_RETRIES,
-    });
+    }, this.observer);
     this.clients.push(client);
     return client;
   }

@@ -2,6 +2,8 @@ import { Logger } from '@nestjs/common';
 import { AxiosError, type AxiosInstance, type AxiosResponse } from 'axios';
 import { isNetworkError } from 'axios-retry';
 import { AppException } from '../../common/app.exception.js';
+import { operationName } from '../../common/operation-name.js';
+import { type OperationsObserver, SilentOperationsObserver } from '../../common/operations-observer.js';
 import { type CrmRateLimit, RateBudget } from './rate-budget.js';
 import { backoffDelayMs, rateLimitWaitMs, withJitter } from './retry-delay.js';
 
@@ -43,6 +45,8 @@ export interface CrmRequest {
    * the client has a `rateLimit`: requests of one account wait for budget.
    */
   budgetKey?: string;
+  /** Name in metrics; default: the method and path with ids replaced (operationName). */
+  operation?: string;
 }
 
 export interface CrmResponse<T> {
@@ -91,6 +95,7 @@ export class CrmHttpClient {
     private readonly axios: AxiosInstance,
     private readonly options: CrmHttpClientOptions,
     private readonly limits: CrmHttpLimits,
+    private readonly observer: OperationsObserver = new SilentOperationsObserver(),
   ) {
     this.logger = new Logger(`CrmHttpClient:${options.platform}`);
     this.maxRetryWaitMs = options.maxRetryWaitMs ?? 30_000;
@@ -122,11 +127,28 @@ export class CrmHttpClient {
   }
 
   private async requestNow<T>(request: CrmRequest): Promise<CrmResponse<T>> {
+    const started = performance.now();
+    const operation = request.operation ?? operationName(request.method, request.url);
+    const report = (status: string, error?: string) =>
+      this.observer.crmRequest({ connector: this.options.platform, operation, status, seconds: (performance.now() - started) / 1000, error });
+    try {
+      const response = await this.attempts<T>(request, operation);
+      report(String(response.status));
+      return response;
+    } catch (error) {
+      const status = (error !== null && typeof error === 'object' && outcomeLabels.get(error)) || 'error';
+      if (status === '429') this.observer.crmRateLimited(this.options.platform, operation);
+      report(status, error instanceof Error ? error.message : String(error));
+      throw error;
+    }
+  }
+
+  private async attempts<T>(request: CrmRequest, operation: string): Promise<CrmResponse<T>> {
     let authHeader = request.auth?.authHeader;
     let refreshed = false;
     for (;;) {
       try {
-        const response = await this.send<T>(request, authHeader);
+        const response = await this.send<T>(request, authHeader, operation);
         const location = header(response, 'location');
         return {
           status: response.status,
@@ -150,12 +172,14 @@ export class CrmHttpClient {
           authHeader = await request.auth.refresh(authHeader ?? '');
           continue;
         }
-        throw this.toAppException(error, request);
+        const converted = this.toAppException(error, request);
+        if (converted !== null && typeof converted === 'object') outcomeLabels.set(converted, outcomeLabel(error));
+        throw converted;
       }
     }
   }
 
-  private send<T>(request: CrmRequest, authHeader: string | undefined): Promise<AxiosResponse<T>> {
+  private send<T>(request: CrmRequest, authHeader: string | undefined, operation: string): Promise<AxiosResponse<T>> {
     const idempotent = request.idempotent ?? IDEMPOTENT_METHODS.has(request.method);
     return this.axios.request<T>({
       method: request.method,
@@ -170,7 +194,7 @@ export class CrmHttpClient {
         retries: this.limits.maxRetries,
         shouldResetTimeout: true,
         retryCondition: (error) => this.shouldRetry(error, idempotent),
-        retryDelay: (retryNumber, error) => this.retryDelay(retryNumber, error, request),
+        retryDelay: (retryNumber, error) => this.retryDelay(retryNumber, error, request, operation),
       },
     });
   }
@@ -184,7 +208,9 @@ export class CrmHttpClient {
     return isNetworkError(error);
   }
 
-  private retryDelay(retryNumber: number, error: AxiosError, request: CrmRequest): number {
+  private retryDelay(retryNumber: number, error: AxiosError, request: CrmRequest, operation: string): number {
+    // A 429 that is retried is drawn all the same; the last one is counted with the outcome.
+    if (error.response?.status === 429) this.observer.crmRateLimited(this.options.platform, operation);
     const wait = this.serverWait(error);
     const delay = wait !== undefined ? withJitter(wait) : backoffDelayMs(retryNumber, this.baseDelayMs);
     // The account's other requests wait too, instead of drawing 429s of their own meanwhile.
@@ -263,6 +289,15 @@ export class CrmHttpClient {
     }
     return `${this.options.platform} ${request.method} ${path}`;
   }
+}
+
+/** The status a failed request is counted under: the CRM's HTTP status, or why there was none. */
+const outcomeLabels = new WeakMap<object, string>();
+
+function outcomeLabel(error: unknown): string {
+  if (!(error instanceof AxiosError)) return 'error';
+  if (error.response) return String(error.response.status);
+  return error.code === AxiosError.ECONNABORTED || error.code === AxiosError.ETIMEDOUT ? 'timeout' : 'network_error';
 }
 
 /** x-ratelimit-reset as a wait in milliseconds (seconds from now, or an epoch time). */

@@ -34,6 +34,11 @@ export class LocalCrmStore {
       .getMany();
   }
 
+  /** The first contacts by id (the console lists them). */
+  listContacts(limit: number): Promise<LocalCrmContactEntity[]> {
+    return this.contacts.find({ order: { id: 'ASC' }, take: limit });
+  }
+
   findContactById(id: string): Promise<LocalCrmContactEntity | null> {
     const numericId = Number(id);
     return Number.isInteger(numericId) ? this.contacts.findOneBy({ id: numericId }) : Promise.resolve(null);

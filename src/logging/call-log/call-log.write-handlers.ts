@@ -6,6 +6,7 @@ import type { CrmConnector } from '../../connectors/crm-connector.interface.js';
 import { DeliveryService } from '../../delivery/delivery.service.js';
 import { findCreatedLog } from '../../delivery/reconcile.js';
 import type { HandledWrite, WriteHandler } from '../../delivery/write-handler.js';
+import type { SentContent } from '../../persistence/sent-content.js';
 import type { LockScope } from '../../persistence/transaction.service.js';
 import type { PendingWriteEntity } from '../../persistence/entities/pending-write.entity.js';
 import { CallLogsRepository, type CallSessionKey } from '../../persistence/repositories/call-logs.repository.js';
@@ -65,6 +66,11 @@ const renderingOf = (session: CrmSession): CallLogRendering => ({
 
 const blankCall = (key: CallSessionKey): StoredCallLog => ({ callLog: { sessionId: key.sessionId }, subject: '' });
 
+const sentOf = (params: { subject?: string; composedLogDetails?: string }): SentContent => ({
+  subject: params.subject ?? null,
+  body: params.composedLogDetails ?? null,
+});
+
 /** The outbox target of a call session: its create and updates reach the CRM in order. */
 export function callTarget(key: CallSessionKey): string {
   return `call|${JSON.stringify([key.sessionId, key.extensionKey])}`;
@@ -99,7 +105,9 @@ export class CallCreateWriteHandler implements WriteHandler, OnModuleInit {
         existingCallLog: { thirdPartyLogId, sessionId: key.sessionId, contactId },
       });
     };
-    const record = (logId: string) => (scope: LockScope) => this.callLogs.complete(key, logId, { ...stored }, scope);
+    // What the CRM holds after this write: the update's body when PATCHes were folded in, else the create's.
+    const sent = sentOf(update ?? payload.params);
+    const record = (logId: string) => (scope: LockScope) => this.callLogs.complete(key, logId, { ...stored }, sent, scope);
 
     // Recorded by an attempt that stopped before removing the outbox row (a first attempt has none).
     if (write.attempts > 1 || write.outcomeUnknown) {
@@ -149,6 +157,15 @@ export class CallCreateWriteHandler implements WriteHandler, OnModuleInit {
   /** A retry can log the session again. */
   async refused(write: PendingWriteEntity): Promise<void> {
     await this.callLogs.release((write.payload as CallCreatePayload).claimId);
+  }
+
+  /** Claims the session again for a failed create, unless it was claimed or logged since. */
+  async reopen(write: PendingWriteEntity): Promise<Record<string, unknown> | null> {
+    const payload = write.payload as CallCreatePayload;
+    const row = await this.callLogs.findBySession(payload.key);
+    if (row) return row.id === payload.claimId && !row.thirdPartyLogId ? payload : null;
+    const claim = await this.callLogs.claim(payload.key, payload.params.contactInfo.id);
+    return claim ? { ...payload, claimId: claim.id } : null;
   }
 
   readonly absorbs = [CALL_UPDATE] as const;
@@ -212,7 +229,7 @@ export class CallUpdateWriteHandler implements WriteHandler, OnModuleInit {
       returnMessage: result.returnMessage ?? success('Call log updated.'),
       data: { updatedNote: result.updatedNote ?? params.note ?? '' },
       // Written only after the CRM accepted the change, so our structure never claims more than the CRM holds.
-      record: (scope) => this.callLogs.updateDetails(key, stored, scope),
+      record: (scope) => this.callLogs.updateDetails(key, stored, scope, sentOf(params)),
     };
   }
 

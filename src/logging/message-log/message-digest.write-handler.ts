@@ -144,13 +144,16 @@ export class MessageDigestWriteHandler implements WriteHandler, OnModuleInit {
       `${digest ? 'Updated' : 'Created'} message log with ${fresh.length} message(s) (platform ${session.user.platform}, user ${userId})`,
     );
     const storedEntries = entries as unknown as Record<string, unknown>[];
+    // As the connector got it: a shared thread's own body when there is one (what connectors write).
+    const sent = { subject, body: sharedSMSLogContent?.body ?? composedLogDetails };
+    const sentFields = { sentSubject: sent.subject, sentBody: sent.body };
     const logId = thirdPartyLogId;
     // The CRM accepted the write. Digest first, ledger second: on SQLite, where these are
     // not one transaction, stopping between the two leaves the messages unlogged and the
     // retry merges them by id.
     const record = async (scope: LockScope) => {
       if (digest) {
-        await this.digests.replaceEntries(userId, digestKey, storedEntries, scope);
+        await this.digests.replaceEntries(userId, digestKey, storedEntries, sent, scope);
       } else {
         await this.digests.create(
           {
@@ -161,6 +164,7 @@ export class MessageDigestWriteHandler implements WriteHandler, OnModuleInit {
             logDate: payload.logDate,
             thirdPartyLogId: logId,
             entries: storedEntries,
+            ...sentFields,
           },
           scope,
         );

@@ -35,6 +35,14 @@ export class CallLogEntity {
   @Column({ type: 'simple-json', nullable: true })
   details: Record<string, unknown> | null;
 
+  /** Subject of the last write the CRM accepted, as handed to the connector (console). */
+  @Column({ type: 'text', nullable: true })
+  sentSubject: string | null;
+
+  /** Body of the last write the CRM accepted, exactly as handed to the connector (console). */
+  @Column({ type: 'text', nullable: true })
+  sentBody: string | null;
+
   @CreateDateColumn()
   createdAt: Date;
 

@@ -37,6 +37,14 @@ export class MessageDigestEntity {
   @Column({ type: 'simple-json' })
   entries: Record<string, unknown>[];
 
+  /** Subject of the last write the CRM accepted, as handed to the connector (console). */
+  @Column({ type: 'text', nullable: true })
+  sentSubject: string | null;
+
+  /** Body of the last write the CRM accepted, exactly as handed to the connector (console). */
+  @Column({ type: 'text', nullable: true })
+  sentBody: string | null;
+
   @CreateDateColumn()
   createdAt: Date;
 

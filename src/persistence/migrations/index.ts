@@ -5,6 +5,7 @@ import { Settings1763700005000 } from './1763700005000-settings.js';
 import { Calldown1763700006000 } from './1763700006000-calldown.js';
 import { AccountData1763700007000 } from './1763700007000-account-data.js';
 import { CallNoteCache1763700008000 } from './1763700008000-call-note-cache.js';
+import { SentBodies1763700009000 } from './1763700009000-sent-bodies.js';
 import { PendingWrites1763700004000 } from './1763700004000-pending-writes.js';
 
 /**
@@ -19,6 +20,7 @@ export const CORE_MIGRATIONS = [
   Calldown1763700006000,
   AccountData1763700007000,
   CallNoteCache1763700008000,
+  SentBodies1763700009000,
 ];
 
 type MigrationClass = new () => MigrationInterface;

@@ -3,6 +3,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { In, IsNull, Repository } from 'typeorm';
 import { CallLogEntity } from '../entities/call-log.entity.js';
 import { FixedSql } from '../fixed-sql.js';
+import type { SentContent } from '../sent-content.js';
 import type { LockScope } from '../transaction.service.js';
 import { isUniqueViolation } from '../unique-violation.js';
 
@@ -30,6 +31,7 @@ export class CallLogsRepository {
   private readonly claimSql: string;
   private readonly completeSql: string;
   private readonly updateDetailsSql: string;
+  private readonly updateDetailsAndSentSql: string;
 
   constructor(@InjectRepository(CallLogEntity) private readonly callLogs: Repository<CallLogEntity>) {
     const sql = (this.sql = new FixedSql(callLogs));
@@ -37,6 +39,7 @@ export class CallLogsRepository {
       `${sql.column('userId')} = :userId AND ${sql.column('sessionId')} = :sessionId ` +
       `AND ${sql.column('extensionKey')} = :extensionKey`;
     const touched = `${sql.column('updatedAt')} = CURRENT_TIMESTAMP`;
+    const sent = `${sql.column('sentSubject')} = :sentSubject, ${sql.column('sentBody')} = :sentBody`;
     this.findBySessionSql = `SELECT ${sql.allColumns} FROM ${sql.table} WHERE ${byKey}`;
     // RETURNING (PostgreSQL, and SQLite since 3.35) reads the new row back in the same statement.
     this.claimSql =
@@ -44,8 +47,9 @@ export class CallLogsRepository {
       `VALUES (${CLAIM_FIELDS.map((field) => `:${field}`).join(', ')}) RETURNING ${sql.allColumns}`;
     this.completeSql =
       `UPDATE ${sql.table} SET ${sql.column('thirdPartyLogId')} = :thirdPartyLogId, ` +
-      `${sql.column('details')} = :details, ${touched} WHERE ${byKey}`;
+      `${sql.column('details')} = :details, ${sent}, ${touched} WHERE ${byKey}`;
     this.updateDetailsSql = `UPDATE ${sql.table} SET ${sql.column('details')} = :details, ${touched} WHERE ${byKey}`;
+    this.updateDetailsAndSentSql = `UPDATE ${sql.table} SET ${sql.column('details')} = :details, ${sent}, ${touched} WHERE ${byKey}`;
   }
 
   async findBySession(key: CallSessionKey): Promise<CallLogEntity | null> {
@@ -99,9 +103,16 @@ export class CallLogsRepository {
     key: CallSessionKey,
     thirdPartyLogId: string,
     details: Record<string, unknown>,
+    sent: SentContent,
     scope?: LockScope,
   ): Promise<void> {
-    const parameters = { ...key, thirdPartyLogId, details: this.sql.persistent('details', details) };
+    const parameters = {
+      ...key,
+      thirdPartyLogId,
+      details: this.sql.persistent('details', details),
+      sentSubject: sent.subject,
+      sentBody: sent.body,
+    };
     await this.sql.run(this.completeSql, parameters, scope?.manager);
   }
 
@@ -113,7 +124,15 @@ export class CallLogsRepository {
     await this.callLogs.delete({ id, thirdPartyLogId: IsNull() });
   }
 
-  async updateDetails(key: CallSessionKey, details: Record<string, unknown>, scope?: LockScope): Promise<void> {
-    await this.sql.run(this.updateDetailsSql, { ...key, details: this.sql.persistent('details', details) }, scope?.manager);
+  /** `sent`: what the accepted write carried; without it (a disposition) the last body stays. */
+  async updateDetails(key: CallSessionKey, details: Record<string, unknown>, scope?: LockScope, sent?: SentContent): Promise<void> {
+    const parameters = { ...key, details: this.sql.persistent('details', details) };
+    if (!sent) return void (await this.sql.run(this.updateDetailsSql, parameters, scope?.manager));
+    await this.sql.run(this.updateDetailsAndSentSql, { ...parameters, sentSubject: sent.subject, sentBody: sent.body }, scope?.manager);
+  }
+
+  /** The user's logged calls, newest first (console). */
+  recentByUser(userId: string, limit: number): Promise<CallLogEntity[]> {
+    return this.callLogs.find({ where: { userId }, order: { updatedAt: 'DESC', id: 'DESC' }, take: limit });
   }
 }

@@ -3,14 +3,25 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import { MessageDigestEntity } from '../entities/message-digest.entity.js';
 import { FixedSql } from '../fixed-sql.js';
+import type { SentContent } from '../sent-content.js';
 import type { LockScope } from '../transaction.service.js';
 
 export type NewMessageDigest = Pick<
   MessageDigestEntity,
-  'userId' | 'digestKey' | 'conversationId' | 'contactId' | 'logDate' | 'thirdPartyLogId' | 'entries'
+  'userId' | 'digestKey' | 'conversationId' | 'contactId' | 'logDate' | 'thirdPartyLogId' | 'entries' | 'sentSubject' | 'sentBody'
 >;
 
-const NEW_DIGEST_FIELDS = ['userId', 'digestKey', 'conversationId', 'contactId', 'logDate', 'thirdPartyLogId', 'entries'] as const;
+const NEW_DIGEST_FIELDS = [
+  'userId',
+  'digestKey',
+  'conversationId',
+  'contactId',
+  'logDate',
+  'thirdPartyLogId',
+  'entries',
+  'sentSubject',
+  'sentBody',
+] as const;
 
 /** Digest rows: which CRM activity holds a conversation's day (or a shared thread), and its entries. */
 @Injectable()
@@ -32,7 +43,8 @@ export class MessageDigestsRepository {
       `INSERT INTO ${sql.table} (${NEW_DIGEST_FIELDS.map((field) => sql.column(field)).join(', ')}) ` +
       `VALUES (${NEW_DIGEST_FIELDS.map((field) => `:${field}`).join(', ')})`;
     this.replaceEntriesSql =
-      `UPDATE ${sql.table} SET ${sql.column('entries')} = :entries, ${sql.column('updatedAt')} = CURRENT_TIMESTAMP ` +
+      `UPDATE ${sql.table} SET ${sql.column('entries')} = :entries, ` +
+      `${sql.column('sentSubject')} = :sentSubject, ${sql.column('sentBody')} = :sentBody, ${sql.column('updatedAt')} = CURRENT_TIMESTAMP ` +
       `WHERE ${byKey}`;
   }
 
@@ -46,8 +58,20 @@ export class MessageDigestsRepository {
     await this.sql.run(this.insertSql, parameters, scope?.manager);
   }
 
-  async replaceEntries(userId: string, digestKey: string, entries: Record<string, unknown>[], scope?: LockScope): Promise<void> {
-    await this.sql.run(this.replaceEntriesSql, { userId, digestKey, entries: this.sql.persistent('entries', entries) }, scope?.manager);
+  async replaceEntries(
+    userId: string,
+    digestKey: string,
+    entries: Record<string, unknown>[],
+    sent: SentContent,
+    scope?: LockScope,
+  ): Promise<void> {
+    const parameters = { userId, digestKey, entries: this.sql.persistent('entries', entries), sentSubject: sent.subject, sentBody: sent.body };
+    await this.sql.run(this.replaceEntriesSql, parameters, scope?.manager);
+  }
+
+  /** The user's digests, newest first (console). */
+  recentByUser(userId: string, limit: number): Promise<MessageDigestEntity[]> {
+    return this.digests.find({ where: { userId }, order: { updatedAt: 'DESC', id: 'DESC' }, take: limit });
   }
 
   findByUser(userId: string): Promise<MessageDigestEntity[]> {

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import { PendingWriteEntity } from '../entities/pending-write.entity.js';
+import { UserEntity } from '../entities/user.entity.js';
 import { FixedSql } from '../fixed-sql.js';
 import type { LockScope } from '../transaction.service.js';
 import { isUniqueViolation } from '../unique-violation.js';
@@ -36,6 +37,10 @@ export class PendingWritesRepository {
   private readonly expireSql: string;
   private readonly summarySql: string;
   private readonly byUserSql: string;
+  private readonly byPlatformSql: string;
+  private readonly recentErrorsSql: string;
+  private readonly makeDueSql: string;
+  private readonly reviveSql: string;
 
   constructor(@InjectRepository(PendingWriteEntity) writes: Repository<PendingWriteEntity>) {
     const sql = (this.sql = new FixedSql(writes));
@@ -105,6 +110,25 @@ export class PendingWritesRepository {
     this.summarySql =
       `SELECT ${col('state')} AS state, COUNT(*) AS count, MIN(${col('createdAt')}) AS oldest FROM ${t} GROUP BY ${col('state')}`;
     this.byUserSql = `SELECT ${sql.allColumns} FROM ${t} WHERE ${col('userId')} = :userId ORDER BY ${col('id')}`;
+    // Operator reads: each write with its owner's platform.
+    const users = new FixedSql(writes.manager.getRepository(UserEntity));
+    const owned = `FROM ${t} w LEFT JOIN ${users.table} u ON u.${users.column('id')} = w.${col('userId')}`;
+    this.byPlatformSql =
+      `SELECT u.${users.column('platform')} AS platform, w.${col('state')} AS state, COUNT(*) AS count ${owned} ` +
+      `GROUP BY u.${users.column('platform')}, w.${col('state')}`;
+    this.recentErrorsSql =
+      `SELECT u.${users.column('platform')} AS platform, w.${col('kind')} AS kind, w.${col('state')} AS state, ` +
+      `w.${col('lastError')} AS "lastError", w.${col('updatedAt')} AS "updatedAt" ${owned} ` +
+      `WHERE w.${col('lastError')} IS NOT NULL ORDER BY w.${col('updatedAt')} DESC LIMIT :limit`;
+    // A user's retry: due now. The payload of a pending write is left alone (a delivery may fold
+    // others into it); a failed one is no one's, so it may take the payload its handler reopened.
+    this.makeDueSql =
+      `UPDATE ${t} SET ${col('nextAttemptAt')} = :now, ${touched} ` +
+      `WHERE ${col('writeKey')} = :writeKey AND ${col('userId')} = :userId AND ${col('state')} = 'pending' RETURNING ${col('id')}`;
+    this.reviveSql =
+      `UPDATE ${t} SET ${col('state')} = 'pending', ${col('nextAttemptAt')} = :now, ${col('leaseUntil')} = NULL, ` +
+      `${col('payload')} = :payload, ${touched} ` +
+      `WHERE ${col('writeKey')} = :writeKey AND ${col('userId')} = :userId AND ${col('state')} = 'failed' RETURNING ${col('id')}`;
   }
 
   /** Records the intent; it is due at once. */
@@ -214,6 +238,35 @@ export class PendingWritesRepository {
   /** Marks failed, in one statement, the pending writes recorded before `cutoff`; returns them. */
   expire(cutoff: number): Promise<PendingWriteEntity[]> {
     return this.sql.select(this.expireSql, { cutoff: iso(cutoff) });
+  }
+
+  /** Makes a pending write of this user due now; false when it is not pending (or not theirs). */
+  async makeDue(writeKey: string, userId: string, now = Date.now()): Promise<boolean> {
+    return (await this.sql.select(this.makeDueSql, { writeKey, userId, now: iso(now) })).length > 0;
+  }
+
+  /** Puts a failed write of this user back in the queue, due now, with `payload`; false when it is not failed. */
+  async revive(writeKey: string, userId: string, payload: Record<string, unknown>, now = Date.now()): Promise<boolean> {
+    const values = { writeKey, userId, now: iso(now), payload: this.sql.persistent('payload', payload) };
+    return (await this.sql.select(this.reviveSql, values)).length > 0;
+  }
+
+  /** Counts by the users' platform and state, for operators. */
+  async summaryByPlatform(): Promise<{ platform: string; state: string; count: number }[]> {
+    const rows = (await this.sql.run(this.byPlatformSql, {})) as { platform: string | null; state: string; count: string | number }[];
+    return rows.map((row) => ({ platform: row.platform ?? '(unknown user)', state: row.state, count: Number(row.count) }));
+  }
+
+  /** The latest CRM failures the outbox holds, newest first, with the user's platform. */
+  async recentErrors(limit: number): Promise<{ platform: string; kind: string; state: string; lastError: string; updatedAt: Date }[]> {
+    const rows = (await this.sql.run(this.recentErrorsSql, { limit })) as {
+      platform: string | null;
+      kind: string;
+      state: string;
+      lastError: string;
+      updatedAt: string | Date;
+    }[];
+    return rows.map((row) => ({ ...row, platform: row.platform ?? '(unknown user)', updatedAt: toInstant(row.updatedAt)! }));
   }
 
   findByUser(userId: string): Promise<PendingWriteEntity[]> {
