@@ -181,7 +181,12 @@ export class AuthService {
         // API-key users of a connector that also offers OAuth have nothing to refresh.
         ...(connector.refreshAccessToken && credentials.refreshToken
           ? {
-              refreshAuthHeader: async () => {
+              refreshAuthHeader: async (rejected?: string) => {
+                // A request that went out before this session's last refresh and comes back
+                // 401 takes the new header instead of refreshing again (Bullhorn rotates its
+                // refresh token, so a second refresh would spend the new one).
+                const current = connector.getAuthHeader(held.credentials);
+                if (rejected !== undefined && rejected !== current) return current;
                 held = await this.refresh(user, connector, held.stored);
                 return connector.getAuthHeader(held.credentials);
               },

@@ -52,10 +52,12 @@ export interface ConnectorCallContext {
    */
   userSettings?: UserSettings;
   /**
-   * OAuth connectors: call after a CRM 401 to refresh the tokens once (concurrent
-   * callers share one refresh) and get the new auth header. Undefined for API keys.
+   * OAuth connectors: call after a CRM 401 with the auth header the refused request
+   * carried, to refresh the tokens once and get the new header. Concurrent callers share
+   * one refresh, and a caller whose header was already replaced gets the new one without
+   * another refresh. Undefined for API keys.
    */
-  refreshAuthHeader?: () => Promise<string>;
+  refreshAuthHeader?: (rejected?: string) => Promise<string>;
 }
 
 export interface AdditionalField {

@@ -27,7 +27,7 @@ export interface BullhornSession {
 export interface BullhornCall {
   /** Replaced after a renewal, so one connector call renews at most once. */
   authHeader: string;
-  refreshAuthHeader?: () => Promise<string>;
+  refreshAuthHeader?: (rejected?: string) => Promise<string>;
 }
 
 type Query = Record<string, string | number | boolean | undefined>;
@@ -213,7 +213,7 @@ export class BullhornApiClient {
         ? {
             // An expired REST session answers 401: renew it once and repeat; parallel requests share the renewal.
             refresh: async (rejected: string) =>
-              rejected !== call.authHeader ? call.authHeader : (call.authHeader = await refreshAuthHeader()),
+              rejected !== call.authHeader ? call.authHeader : (call.authHeader = await refreshAuthHeader(rejected)),
           }
         : {}),
     };

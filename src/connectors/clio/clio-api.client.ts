@@ -33,7 +33,7 @@ const PAGE_SIZE = 200;
 export interface ClioCall {
   /** Replaced after a refresh, so one connector call refreshes at most once. */
   authHeader: string;
-  refreshAuthHeader?: () => Promise<string>;
+  refreshAuthHeader?: (rejected?: string) => Promise<string>;
   /** The user's regional host (eu.app.clio.com); used only when no base URL is configured. */
   hostname?: string | null;
 }
@@ -290,7 +290,7 @@ export class ClioApiClient {
             // Parallel and later requests of one connector call share one refresh: a request
             // refused with a header that was already replaced just takes the new one.
             refresh: async (rejected: string) =>
-              rejected !== call.authHeader ? call.authHeader : (call.authHeader = await refreshAuthHeader()),
+              rejected !== call.authHeader ? call.authHeader : (call.authHeader = await refreshAuthHeader(rejected)),
           }
         : {}),
     };

@@ -24,7 +24,7 @@ export type NetSuiteRecordType = 'contact' | 'customer' | 'employee' | 'subsidia
 export interface NetSuiteCall {
   /** Replaced after a refresh, so one connector call refreshes at most once. */
   authHeader: string;
-  refreshAuthHeader?: () => Promise<string>;
+  refreshAuthHeader?: (rejected?: string) => Promise<string>;
   /** The account's host label (1234567, 1234567-sb1): it decides every NetSuite host. */
   account: string;
 }
@@ -204,7 +204,7 @@ export class NetSuiteApiClient {
         ? {
             // Parallel and later requests of one connector call share one refresh.
             refresh: async (rejected: string) =>
-              rejected !== call.authHeader ? call.authHeader : (call.authHeader = await refreshAuthHeader()),
+              rejected !== call.authHeader ? call.authHeader : (call.authHeader = await refreshAuthHeader(rejected)),
           }
         : {}),
     };

@@ -38,7 +38,7 @@ export const BEARER_PREFIX = 'Bearer ';
 export interface PipedriveCall {
   /** Replaced after a refresh, so one connector call refreshes at most once. */
   authHeader: string;
-  refreshAuthHeader?: () => Promise<string>;
+  refreshAuthHeader?: (rejected?: string) => Promise<string>;
   /** The user's company host (acme.pipedrive.com); used only when no base URL is configured. */
   hostname?: string | null;
 }
@@ -250,7 +250,7 @@ export class PipedriveApiClient {
             // Parallel and later requests of one connector call share one refresh: a request
             // refused with a header that was already replaced just takes the new one.
             refresh: async (rejected: string) =>
-              rejected !== call.authHeader ? call.authHeader : (call.authHeader = await refreshAuthHeader()),
+              rejected !== call.authHeader ? call.authHeader : (call.authHeader = await refreshAuthHeader(rejected)),
           }
         : {}),
     };
