@@ -174,6 +174,7 @@ export function defineConnectorConformance(options: ConformanceOptions): void {
     };
 
     let conversation = 0;
+    // Message times are around noon UTC, one calendar day in every user time zone the fakes give.
     const sms = (contact: Seeded, id: string, creationTime: string, text: string, extra: Record<string, unknown> = {}) => ({
       id,
       type: 'SMS',
@@ -310,15 +311,15 @@ export function defineConnectorConformance(options: ConformanceOptions): void {
         const [a, b, c, d] = [messageId(), messageId(), messageId(), messageId()];
         const before = (await logs()).length;
         const first = await postMessages(contact, conversationId, [
-          sms(contact, a, '2026-06-24T03:01:00.000Z', 'Kit alpha'),
-          sms(contact, b, '2026-06-24T03:02:00.000Z', 'Kit bravo'),
+          sms(contact, a, '2026-06-24T12:01:00.000Z', 'Kit alpha'),
+          sms(contact, b, '2026-06-24T12:02:00.000Z', 'Kit bravo'),
         ]);
         expectResponseMatchesContract('post', '/messageLog', first);
         expect(first.body).toMatchObject({ successful: true, logIds: [a, b] });
         await drain();
         expect(await logs()).toHaveLength(before + 1);
 
-        const sameDay = await postMessages(contact, conversationId, [sms(contact, c, '2026-06-24T04:00:00.000Z', 'Kit charlie')]);
+        const sameDay = await postMessages(contact, conversationId, [sms(contact, c, '2026-06-24T13:00:00.000Z', 'Kit charlie')]);
         expect(sameDay.body).toMatchObject({ successful: true, logIds: [c] });
         await drain();
         const afterSameDay = await logs();
@@ -326,14 +327,14 @@ export function defineConnectorConformance(options: ConformanceOptions): void {
         const digest = afterSameDay.find((r) => r.body.includes('Kit charlie'))!;
         for (const text of ['Kit alpha', 'Kit bravo', 'Kit charlie']) expect(occurrences(digest.body, text)).toBe(1);
 
-        const resent = await postMessages(contact, conversationId, [sms(contact, c, '2026-06-24T04:00:00.000Z', 'Kit charlie')]);
+        const resent = await postMessages(contact, conversationId, [sms(contact, c, '2026-06-24T13:00:00.000Z', 'Kit charlie')]);
         expect(resent.body.successful).toBe(true);
         await drain();
         const afterResend = await logs();
         expect(afterResend).toHaveLength(before + 1);
         expect(occurrences(afterResend.find((r) => r.id === digest.id)!.body, 'Kit charlie')).toBe(1);
 
-        const nextDay = await postMessages(contact, conversationId, [sms(contact, d, '2026-06-25T09:00:00.000Z', 'Kit delta')]);
+        const nextDay = await postMessages(contact, conversationId, [sms(contact, d, '2026-06-25T12:00:00.000Z', 'Kit delta')]);
         expect(nextDay.body).toMatchObject({ successful: true, logIds: [d] });
         await drain();
         const afterNextDay = await logs();

@@ -30,6 +30,17 @@ export interface RecordedFreshdeskRequest {
   body: unknown;
 }
 
+/** A canned failure answered instead of the real route, for the next matching request. */
+export interface FreshdeskFailure {
+  status: number;
+  headers?: Record<string, string>;
+  body?: unknown;
+  method?: string;
+  path?: RegExp;
+  /** Carry the request out first, then answer the failure: a write whose answer was lost. */
+  afterProcessing?: boolean;
+}
+
 const isPositiveInteger = (value: unknown) => typeof value === 'number' && Number.isInteger(value) && value > 0;
 
 /**
@@ -48,6 +59,7 @@ export class FakeFreshdeskServer {
   rateLimitNext = 0;
   retryAfterSeconds = 1;
   url = '';
+  private readonly failures: FreshdeskFailure[] = [];
   private nextId = 5000;
   private server!: Server;
 
@@ -69,6 +81,11 @@ export class FakeFreshdeskServer {
     const full = { id: this.nextId++, created_at: now, updated_at: now, ...contact };
     this.contacts.set(full.id, full);
     return full;
+  }
+
+  /** The next `times` matching requests get this answer instead of the real one. */
+  failNext(failure: FreshdeskFailure, times = 1): void {
+    for (let i = 0; i < times; i++) this.failures.push(failure);
   }
 
   requestsTo(method: string, path: RegExp): RecordedFreshdeskRequest[] {
@@ -95,6 +112,12 @@ export class FakeFreshdeskServer {
     const agent = key && password === 'X' ? this.agents.get(key) : undefined;
     if (!agent) return send(401, { code: 'invalid_credentials', message: 'You have to be logged in to perform this action.' });
 
+    const failureIndex = this.failures.findIndex((f) => (!f.method || f.method === record.method) && (!f.path || f.path.test(record.path)));
+    if (failureIndex >= 0) {
+      const [failure] = this.failures.splice(failureIndex, 1);
+      if (failure.afterProcessing) this.route(record, agent);
+      return send(failure.status, failure.body ?? { code: 'internal_error', message: `Fake failure ${failure.status}` }, failure.headers);
+    }
     const [status, payload] = this.route(record, agent);
     send(status, payload);
   }
