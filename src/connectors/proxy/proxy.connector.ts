@@ -366,6 +366,9 @@ export class ProxyConnector implements CrmConnector {
       headers: asRecord(renderTemplate({ ...defaults.defaultHeaders, ...operation.headers }, variables)),
       ...(operation.body !== undefined ? { data: renderTemplate(operation.body, variables) } : {}),
       auth: { authHeader: opAuth, toHeaders: (value) => ({ [headerName]: value }), ...(refresh ? { refresh } : {}) },
+      // Configs may put a credential in the path (a token lookup); the logs never show it.
+      secretsInPath: [variables.apiKey, variables.accessToken, (variables.user as { accessToken?: unknown } | undefined)?.accessToken, this.secretKey]
+        .filter((value): value is string => typeof value === 'string' && value.length > 0),
     });
     return { data: response.data, mapping: (operation.responseMapping ?? {}) as Record<string, unknown> };
   }
