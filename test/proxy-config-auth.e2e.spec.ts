@@ -84,8 +84,14 @@ describe('proxy configs: {{secretKey}} from the deployment (e2e, fake Freshdesk)
     await expect(createTestApp({ env: { CONNECTOR_CONFIG_DIR: dir } })).rejects.toThrow(
       /with-secret\.json[\s\S]*\/requestDefaults\/defaultHeaders\/X-Connector-Secret: uses \{\{secretKey\}\}, but FRESHDESK_SECRET_SECRET_KEY is not set/,
     );
-    const started = await createTestApp({ env: { CONNECTOR_CONFIG_DIR: dir, FRESHDESK_SECRET_SECRET_KEY: 'set' } });
-    await started.close();
+    const started = await createTestApp({ env: { CONNECTOR_CONFIG_DIR: dir, FRESHDESK_SECRET_SECRET_KEY: 'secret-by-default-name' } });
+    try {
+      const before = fake.requests.length;
+      await started.http.post('/apiKeyLogin').send({ platform: 'freshdeskSecret', apiKey: API_KEY, hostname: 'acme.freshdesk.com' }).expect(200);
+      expect(fake.requests.slice(before).map((r) => r.headers['x-connector-secret'])).toEqual(['secret-by-default-name']);
+    } finally {
+      await started.close();
+    }
   });
 });
 

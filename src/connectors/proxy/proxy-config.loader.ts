@@ -1,7 +1,7 @@
 import { Ajv, type ErrorObject } from 'ajv';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { PROXY_CONFIG_SCHEMA, type ProxyConfig } from './proxy-config.js';
+import { PROXY_CONFIG_SCHEMA, secretKeyEnvOf, type ProxyConfig } from './proxy-config.js';
 import { templateProblems } from './proxy-template.js';
 
 const SECRET_KEY = /\{\{\s*secretKey\s*\}\}/;
@@ -59,14 +59,6 @@ export function parseProxyConfig(file: string, text: string): ProxyConfig {
   }
   if (problems.length) throw new ProxyConfigError(`${file}:\n  - ${problems.join('\n  - ')}`);
   return parsed;
-}
-
-/**
- * The environment variable `{{secretKey}}` renders: `meta.secretKeyEnv`, or by default
- * `<NAME>_SECRET_KEY` from `meta.name`, so an App Connect config using it works unchanged.
- */
-export function secretKeyEnvOf(config: ProxyConfig): string {
-  return config.meta.secretKeyEnv ?? `${config.meta.name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').replace(/[^A-Za-z0-9]/g, '_').toUpperCase()}_SECRET_KEY`;
 }
 
 /**

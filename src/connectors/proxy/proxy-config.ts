@@ -73,6 +73,14 @@ export interface ProxyConfig {
   operations: Partial<Record<ProxyOperationName, ProxyOperation>>;
 }
 
+/**
+ * The environment variable `{{secretKey}}` renders: `meta.secretKeyEnv`, or by default
+ * `<NAME>_SECRET_KEY` from `meta.name`, so an App Connect config using it works unchanged.
+ */
+export function secretKeyEnvOf(config: ProxyConfig): string {
+  return config.meta.secretKeyEnv ?? `${config.meta.name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').replace(/[^A-Za-z0-9]/g, '_').toUpperCase()}_SECRET_KEY`;
+}
+
 const envName = { type: 'string', pattern: '^[A-Za-z_][A-Za-z0-9_]*$' } as const;
 
 const oauthSchema = {

@@ -10,7 +10,7 @@ import type {
   UserInfoResult,
 } from '../crm-connector.interface.js';
 import type { CrmHttpClient, CrmHttpMethod } from '../http/crm-http.client.js';
-import type { ProxyAuth, ProxyConfig, ProxyOAuth, ProxyOperation, ProxyOperationName } from './proxy-config.js';
+import { secretKeyEnvOf, type ProxyAuth, type ProxyConfig, type ProxyOAuth, type ProxyOperation, type ProxyOperationName } from './proxy-config.js';
 import { mapContacts, mapped, mappedText, responseScope } from './proxy-mapping.js';
 import { renderTemplate } from './proxy-template.js';
 
@@ -63,7 +63,7 @@ export class ProxyConnector implements CrmConnector {
       clientSecret: environment(oauth.clientSecretEnv),
       redirectUri: oauth.redirectUriEnv ? environment(oauth.redirectUriEnv) : undefined,
     };
-    this.secretKey = config.meta.secretKeyEnv ? environment(config.meta.secretKeyEnv) : undefined;
+    this.secretKey = environment(secretKeyEnvOf(config));
     this.manifest = {
       displayName: config.meta.displayName,
       authType: oauth ? 'oauth' : 'apiKey',
