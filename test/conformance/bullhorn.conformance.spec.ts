@@ -1,5 +1,5 @@
 import { FakeBullhornServer } from '../fakes/fake-bullhorn.server.js';
-import { cannedFailure } from './failures.js';
+import { failNextCreate } from './failures.js';
 import { defineConnectorConformance } from './kit.js';
 
 const USER_ID = 71;
@@ -32,7 +32,7 @@ defineConnectorConformance({
       },
       logs: () => [...fake.notes.values()].map((n) => ({ id: String(n.id), body: n.comments })),
       // Bullhorn creates entities with PUT.
-      failNextLogCreate: (failure) => fake.failNext(cannedFailure(failure, 'PUT', /^\/rest-services\/corp7\/entity\/Note$/)),
+      failNextLogCreate: (failure) => failNextCreate(fake, failure, 'PUT', /^\/rest-services\/corp7\/entity\/Note$/),
       // Bullhorn's REST session is what expires; it is renewed through the refresh token.
       expireCredentials: () => fake.expireSessions(),
       refreshCount: () => fake.requests.filter((r) => r.path === '/oauth/token' && (r.body as { grant_type?: string })?.grant_type === 'refresh_token').length,

@@ -1,5 +1,5 @@
 import { FakeClioServer } from '../fakes/fake-clio.server.js';
-import { cannedFailure } from './failures.js';
+import { failNextCreate } from './failures.js';
 import { defineConnectorConformance } from './kit.js';
 import { DASHED_FORMS_NEED_OVERRIDING_FORMAT } from './phone-search.js';
 
@@ -31,7 +31,7 @@ defineConnectorConformance({
         return { id: String(contact.id), type: contact.type };
       },
       logs: () => [...fake.communications.values()].map((c) => ({ id: String(c.id), body: c.body ?? '' })),
-      failNextLogCreate: (failure) => fake.failNext(cannedFailure(failure, 'POST', /^\/api\/v4\/communications\.json$/)),
+      failNextLogCreate: (failure) => failNextCreate(fake, failure, 'POST', /^\/api\/v4\/communications\.json$/),
       expireCredentials: () => fake.expireAccessTokens(),
       refreshCount: () => fake.requests.filter((r) => r.path === '/oauth/token' && (r.body as { grant_type?: string })?.grant_type === 'refresh_token').length,
       close: () => fake.close(),

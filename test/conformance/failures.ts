@@ -14,3 +14,21 @@ export function cannedFailure(failure: LogCreateFailure, method: string, path: R
       return { status: 504, method, path, afterProcessing: true };
   }
 }
+
+/** A fake the kit can fail: it takes canned failures and records the requests it gets. */
+export interface FailableFake {
+  failNext(failure: ReturnType<typeof cannedFailure>): void;
+  readonly requests: readonly { method: string; path: string }[];
+}
+
+/**
+ * Makes the next matching create fail as the kit asks; returns how many matching creates
+ * the fake has received since, so the kit can tell the failure was met (and that a lost
+ * answer was reconciled rather than sent again).
+ */
+export function failNextCreate(fake: FailableFake, failure: LogCreateFailure, method: string, path: RegExp): () => number {
+  const creates = () => fake.requests.filter((r) => r.method === method && path.test(r.path)).length;
+  const before = creates();
+  fake.failNext(cannedFailure(failure, method, path));
+  return () => creates() - before;
+}

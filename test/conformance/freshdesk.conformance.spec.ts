@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FakeFreshdeskServer } from '../fakes/fake-freshdesk.server.js';
-import { cannedFailure } from './failures.js';
+import { failNextCreate } from './failures.js';
 import { defineConnectorConformance } from './kit.js';
 
 const API_KEY = 'fd-kit-key-0123456789';
@@ -37,7 +37,7 @@ defineConnectorConformance({
       login: async (t) => (await t.http.post('/apiKeyLogin').send({ platform: 'freshdesk', apiKey: API_KEY, hostname: HOST }).expect(200)).body.jwtToken,
       seedContact: ({ name, phone }) => ({ id: String(fake.addContact({ name, phone }).id) }),
       logs: () => [...fake.tickets.values()].map((ticket) => ({ id: String(ticket.id), body: ticket.description })),
-      failNextLogCreate: (failure) => fake.failNext(cannedFailure(failure, 'POST', /^\/api\/v2\/tickets$/)),
+      failNextLogCreate: (failure) => failNextCreate(fake, failure, 'POST', /^\/api\/v2\/tickets$/),
       close: () => fake.close(),
     };
   },

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FakeHubSpotServer } from '../fakes/fake-hubspot.server.js';
-import { cannedFailure } from './failures.js';
+import { failNextCreate } from './failures.js';
 import { defineConnectorConformance } from './kit.js';
 
 const USER_ID = 611;
@@ -53,7 +53,7 @@ defineConnectorConformance({
           ...[...fake.objects.calls.values()].map((call) => ({ id: call.id, body: call.properties.hs_call_body ?? '' })),
           ...[...fake.objects.communications.values()].map((sms) => ({ id: sms.id, body: sms.properties.hs_communication_body ?? '' })),
         ].sort((a, b) => Number(a.id) - Number(b.id)),
-      failNextLogCreate: (failure) => fake.failNext(cannedFailure(failure, 'POST', /^\/crm\/v3\/objects\/calls$/)),
+      failNextLogCreate: (failure) => failNextCreate(fake, failure, 'POST', /^\/crm\/v3\/objects\/calls$/),
       expireCredentials: () => fake.expireAccessTokens(),
       refreshCount: () => fake.requests.filter((r) => r.path === '/oauth/v1/token' && (r.body as { grant_type?: string })?.grant_type === 'refresh_token').length,
       close: () => fake.close(),

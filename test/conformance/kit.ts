@@ -60,8 +60,11 @@ export interface ConformanceFake {
   seedContact(contact: { name: string; phone: string }): Promise<{ id: string; type?: string }> | { id: string; type?: string };
   /** Every call and message log record the CRM holds for the signed-in user. */
   logs(t: TestApp): Promise<CrmLogRecord[]> | CrmLogRecord[];
-  /** The next create of a call log meets this failure. */
-  failNextLogCreate?(failure: LogCreateFailure): void;
+  /**
+   * The next create of a call log meets this failure. Returns how many call-log creates
+   * the CRM has received since (failures.ts: failNextCreate does both for the fakes here).
+   */
+  failNextLogCreate?(failure: LogCreateFailure): () => number;
   /** OAuth: makes the issued access tokens invalid, as an early expiry would. */
   expireCredentials?(): void;
   /** OAuth: how many token refreshes the fake has answered so far. */
@@ -423,8 +426,11 @@ export function defineConnectorConformance(options: ConformanceOptions): void {
       const throughFailure = async (failure: LogCreateFailure) => {
         const failNext = need(fake.failNextLogCreate, 'failNextLogCreate()', 'failureInjection');
         const contact = await seed(`Kit ${failure}`);
-        failNext(failure);
+        const creates = failNext(failure);
         const { logId, added } = await logCall(contact, `Kit through ${failure}`);
+        // The failure was met: a refused create was sent again; a lost answer was looked up, not sent again.
+        if (failure === 'answerLost') expect(creates()).toBe(1);
+        else expect(creates()).toBeGreaterThanOrEqual(2);
         // Exactly one record, and it is the one the core holds for the session.
         expect(added).toHaveLength(1);
         expect(logId).toBe(added[0]!.id);

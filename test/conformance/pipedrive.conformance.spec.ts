@@ -1,5 +1,5 @@
 import { FakePipedriveServer } from '../fakes/fake-pipedrive.server.js';
-import { cannedFailure } from './failures.js';
+import { failNextCreate } from './failures.js';
 import { defineConnectorConformance } from './kit.js';
 import { DASHED_FORMS_NEED_OVERRIDING_FORMAT } from './phone-search.js';
 
@@ -21,7 +21,7 @@ defineConnectorConformance({
       },
       seedContact: ({ name, phone }) => ({ id: String(fake.addPerson({ name, phones: [phone] }).id) }),
       logs: () => [...fake.activities.values()].map((a) => ({ id: String(a.id), body: String(a.note ?? '') })),
-      failNextLogCreate: (failure) => fake.failNext(cannedFailure(failure, 'POST', /^\/api\/v2\/activities$/)),
+      failNextLogCreate: (failure) => failNextCreate(fake, failure, 'POST', /^\/api\/v2\/activities$/),
       expireCredentials: () => fake.expireAccessTokens(),
       refreshCount: () => fake.requests.filter((r) => r.path === '/oauth/token' && (r.body as { grant_type?: string })?.grant_type === 'refresh_token').length,
       close: () => fake.close(),
