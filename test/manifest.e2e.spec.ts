@@ -1,4 +1,6 @@
 import 'reflect-metadata';
+import { ConnectorRegistry } from '../src/connectors/connector-registry.service.js';
+import { canSignIn } from '../src/manifest/crm-manifest.builder.js';
 import { Injectable, Module } from '@nestjs/common';
 import { readFileSync } from 'node:fs';
 import { Connector } from '../src/connectors/connector.decorator.js';
@@ -82,8 +84,15 @@ describe('manifest routes (e2e)', () => {
       const res = await t.http.get('/crmManifest').expect(200);
       expectResponseMatchesContract('GET', '/crmManifest', res);
       expect(manifestProblems(res.body)).toEqual([]);
-      // Clio and Bullhorn need their OAuth apps, Redtail its REDTAIL_API_KEY: none is configured here.
-      expect(Object.keys(res.body.platforms).sort()).toEqual(['insightly', 'local', 'pipedrive']);
+      // Every connector a user can sign in to here, whichever connectors the repository has;
+      // the OAuth-only ones (Clio, Bullhorn) wait for their app to be configured.
+      const signInable = t.get(ConnectorRegistry).all().filter(canSignIn).map((c) => c.name).sort();
+      expect(Object.keys(res.body.platforms).sort()).toEqual(signInable);
+      expect(signInable).toEqual(expect.arrayContaining(['local', 'pipedrive']));
+      expect(signInable).not.toContain('clio');
+      expect(signInable).not.toContain('bullhorn');
+      // Redtail waits for the deployment's REDTAIL_API_KEY.
+      expect(signInable).not.toContain('redtail');
       expect(res.body).toMatchObject({
         serverUrl: 'http://localhost:6066',
         author: { name: expect.any(String) },

@@ -41,6 +41,8 @@ const CRM_MAX_RATE_LIMIT_WAIT_MS = 30_000;
  * validated, so a bad variable stops the process with a message naming it
  * instead of failing on the first request that needs it.
  */
+const ENVIRONMENT = Symbol('environment');
+
 export class AppConfig {
   /** Unset is neither: the development defaults (secret, demo key, localhost binding) need it said. */
   @IsOptional()
@@ -451,6 +453,16 @@ export class AppConfig {
     return (this.PUBLIC_BASE_URL ?? `http://localhost:${this.PORT}`).replace(/\/+$/, '');
   }
 
+  /**
+   * A variable a connector config names (OAuth client id and secret, the deployment secret
+   * `{{secretKey}}` renders). Read from the environment the configuration was loaded from,
+   * kept out of enumeration so no dump or log of the configuration carries it.
+   */
+  environmentValue(name: string): string | undefined {
+    const value = (this as unknown as { [ENVIRONMENT]?: Record<string, unknown> })[ENVIRONMENT]?.[name];
+    return typeof value === 'string' && value !== '' ? value : undefined;
+  }
+
   /** Development defaults (public secrets, demo key) are allowed only when NODE_ENV says so. */
   get isDevelopmentOrTest(): boolean {
     return this.NODE_ENV === 'development' || this.NODE_ENV === 'test';
@@ -503,6 +515,7 @@ export function loadAppConfig(
     if (value !== undefined && value !== '') raw[key] = value;
   }
   const config = plainToInstance(AppConfig, raw);
+  Object.defineProperty(config, ENVIRONMENT, { value: { ...env, ...overrides }, enumerable: false });
   const errors = validateSync(config, { whitelist: true, forbidUnknownValues: false });
   if (errors.length) {
     const lines = errors.flatMap((error) =>

@@ -59,6 +59,8 @@ export interface FakeFailure {
   body?: unknown;
   method?: string;
   path?: RegExp;
+  /** Carry the request out first, then answer the failure: a write whose answer was lost. */
+  afterProcessing?: boolean;
 }
 
 type Answer = [number, unknown];
@@ -189,6 +191,7 @@ export class FakeBullhornServer {
     );
     if (failureIndex >= 0) {
       const [failure] = this.failures.splice(failureIndex, 1);
+      if (failure.afterProcessing) this.route(recorded);
       return send(res, failure.status, failure.body ?? { errorCode: failure.status, errorMessage: `Fake failure ${failure.status}` }, failure.headers);
     }
     try {

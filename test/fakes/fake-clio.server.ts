@@ -71,6 +71,8 @@ export interface FakeFailure {
   body?: unknown;
   method?: string;
   path?: RegExp;
+  /** Carry the request out first, then answer the failure: a write whose answer was lost. */
+  afterProcessing?: boolean;
 }
 
 type Answer = [number, unknown];
@@ -227,6 +229,7 @@ export class FakeClioServer {
     );
     if (failureIndex >= 0) {
       const [failure] = this.failures.splice(failureIndex, 1);
+      if (failure.afterProcessing) this.route(recorded);
       return send(res, failure.status, failure.body ?? { error: { type: 'FakeFailure', message: `Fake failure ${failure.status}` } }, failure.headers);
     }
 

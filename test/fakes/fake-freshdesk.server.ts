@@ -1,4 +1,4 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 export interface FreshdeskContact {
@@ -27,7 +27,19 @@ export interface RecordedFreshdeskRequest {
   method: string;
   path: string;
   query: Record<string, string>;
+  headers: IncomingHttpHeaders;
   body: unknown;
+}
+
+/** A canned failure answered instead of the real route, for the next matching request. */
+export interface FreshdeskFailure {
+  status: number;
+  headers?: Record<string, string>;
+  body?: unknown;
+  method?: string;
+  path?: RegExp;
+  /** Carry the request out first, then answer the failure: a write whose answer was lost. */
+  afterProcessing?: boolean;
 }
 
 const isPositiveInteger = (value: unknown) => typeof value === 'number' && Number.isInteger(value) && value > 0;
@@ -48,6 +60,7 @@ export class FakeFreshdeskServer {
   rateLimitNext = 0;
   retryAfterSeconds = 1;
   url = '';
+  private readonly failures: FreshdeskFailure[] = [];
   private nextId = 5000;
   private server!: Server;
 
@@ -71,6 +84,11 @@ export class FakeFreshdeskServer {
     return full;
   }
 
+  /** The next `times` matching requests get this answer instead of the real one. */
+  failNext(failure: FreshdeskFailure, times = 1): void {
+    for (let i = 0; i < times; i++) this.failures.push(failure);
+  }
+
   requestsTo(method: string, path: RegExp): RecordedFreshdeskRequest[] {
     return this.requests.filter((r) => r.method === method && path.test(r.path));
   }
@@ -80,7 +98,7 @@ export class FakeFreshdeskServer {
     let raw = '';
     for await (const chunk of req) raw += chunk;
     const body = raw ? (JSON.parse(raw) as unknown) : undefined;
-    const record = { method: req.method ?? 'GET', path: url.pathname, query: Object.fromEntries(url.searchParams), body };
+    const record = { method: req.method ?? 'GET', path: url.pathname, query: Object.fromEntries(url.searchParams), headers: req.headers, body };
     this.requests.push(record);
     const send = (status: number, payload: unknown, headers: Record<string, string> = {}) => {
       res.writeHead(status, { 'content-type': 'application/json', ...headers });
@@ -95,6 +113,12 @@ export class FakeFreshdeskServer {
     const agent = key && password === 'X' ? this.agents.get(key) : undefined;
     if (!agent) return send(401, { code: 'invalid_credentials', message: 'You have to be logged in to perform this action.' });
 
+    const failureIndex = this.failures.findIndex((f) => (!f.method || f.method === record.method) && (!f.path || f.path.test(record.path)));
+    if (failureIndex >= 0) {
+      const [failure] = this.failures.splice(failureIndex, 1);
+      if (failure.afterProcessing) this.route(record, agent);
+      return send(failure.status, failure.body ?? { code: 'internal_error', message: `Fake failure ${failure.status}` }, failure.headers);
+    }
     const [status, payload] = this.route(record, agent);
     send(status, payload);
   }

@@ -38,6 +38,8 @@ export interface CrmRequest {
    * A 429 is always retried: the CRM did not process the request.
    */
   idempotent?: boolean;
+  /** Credentials an API puts in the path (a token lookup): the logged path shows them redacted. */
+  secretsInPath?: (string | undefined)[];
   /**
    * The CRM account the request spends the rate budget of (e.g. the company host), when
    * the client has a `rateLimit`: requests of one account wait for budget.
@@ -260,6 +262,9 @@ export class CrmHttpClient {
       path = new URL(request.url).pathname;
     } catch {
       path = '<invalid url>';
+    }
+    for (const secret of request.secretsInPath ?? []) {
+      if (secret) path = path.split(secret).join('[redacted]').split(encodeURIComponent(secret)).join('[redacted]');
     }
     return `${this.options.platform} ${request.method} ${path}`;
   }

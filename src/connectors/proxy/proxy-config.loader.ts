@@ -1,8 +1,10 @@
 import { Ajv, type ErrorObject } from 'ajv';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { PROXY_CONFIG_SCHEMA, type ProxyConfig } from './proxy-config.js';
+import { PROXY_CONFIG_SCHEMA, secretKeyEnvOf, type ProxyConfig } from './proxy-config.js';
 import { templateProblems } from './proxy-template.js';
+
+const SECRET_KEY = /\{\{\s*secretKey\s*\}\}/;
 
 /** A config that cannot be served: the message names the file and the JSON path. */
 export class ProxyConfigError extends Error {}
@@ -57,6 +59,22 @@ export function parseProxyConfig(file: string, text: string): ProxyConfig {
   }
   if (problems.length) throw new ProxyConfigError(`${file}:\n  - ${problems.join('\n  - ')}`);
   return parsed;
+}
+
+/**
+ * Checks what a config needs from the deployment: a config that renders `{{secretKey}}`
+ * stops the server at start, naming the file, the place and the variable, while that
+ * variable is unset (requests without the secret would fail one by one instead).
+ */
+export function checkProxyEnvironment(file: string, config: ProxyConfig, environment: (name: string) => string | undefined): void {
+  const variable = secretKeyEnvOf(config);
+  if (environment(variable) !== undefined) return;
+  const uses = (['auth', 'requestDefaults', 'operations'] as const).flatMap((section) =>
+    [...strings(config[section], `/${section}`)].filter(([, value]) => SECRET_KEY.test(value)).map(([pointer]) => pointer),
+  );
+  if (uses.length) {
+    throw new ProxyConfigError(`${file}:\n  - ${uses.map((pointer) => `${pointer}: uses {{secretKey}}, but ${variable} is not set`).join('\n  - ')}`);
+  }
 }
 
 /** Every `*.json` in the folder, in name order. */

@@ -13,10 +13,29 @@ export const PROXY_OPERATIONS = [
   'getLicenseStatus',
   'unAuthorize',
   // Ours: finds a log by the idempotency key a create stored, so a create whose outcome
-  // is unknown is reconciled instead of repeated.
+  // is unknown is reconciled instead of repeated. The kind-specific two take precedence,
+  // for CRMs that keep calls and messages as different objects searched separately.
   'findLogByIdempotencyKey',
+  'findCallLogByIdempotencyKey',
+  'findMessageLogByIdempotencyKey',
 ] as const;
 export type ProxyOperationName = (typeof PROXY_OPERATIONS)[number];
+
+/** Ours: where an OAuth config signs users in, its client credentials named by environment variable. */
+export interface ProxyOAuth {
+  /** The CRM's authorization page the client opens. */
+  authUrl: string;
+  /** The token endpoint: code exchange and refresh (form-encoded, RFC 6749). */
+  tokenUrl: string;
+  /** Space-separated scopes asked for at authorization. */
+  scope?: string;
+  clientIdEnv: string;
+  clientSecretEnv: string;
+  /** The redirect URI registered with the CRM; the code exchange repeats it. */
+  redirectUriEnv?: string;
+  /** How the client authenticates at the token endpoint: in the form (default) or HTTP Basic. */
+  clientAuthentication?: 'body' | 'basic';
+}
 
 export interface ProxyAuth {
   type?: 'apiKey' | 'oauth';
@@ -24,6 +43,7 @@ export interface ProxyAuth {
   headerName?: string;
   credentialTemplate?: string;
   encode?: 'base64' | 'none';
+  oauth?: ProxyOAuth;
 }
 
 export interface ProxyOperation {
@@ -44,12 +64,38 @@ export interface ProxyConfig {
     contactTypes?: string[];
     /** Ours: a regular expression the login's hostname must match where requests go to the user's host. */
     hostnamePattern?: string;
+    /** Ours: the environment variable holding the deployment secret that `{{secretKey}}` renders. */
+    secretKeyEnv?: string;
     [key: string]: unknown;
   };
   auth?: ProxyAuth;
   requestDefaults?: { baseUrl?: string; timeoutSeconds?: number; defaultHeaders?: Record<string, unknown> };
   operations: Partial<Record<ProxyOperationName, ProxyOperation>>;
 }
+
+/**
+ * The environment variable `{{secretKey}}` renders: `meta.secretKeyEnv`, or by default
+ * `<NAME>_SECRET_KEY` from `meta.name`, so an App Connect config using it works unchanged.
+ */
+export function secretKeyEnvOf(config: ProxyConfig): string {
+  return config.meta.secretKeyEnv ?? `${config.meta.name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').replace(/[^A-Za-z0-9]/g, '_').toUpperCase()}_SECRET_KEY`;
+}
+
+const envName = { type: 'string', pattern: '^[A-Za-z_][A-Za-z0-9_]*$' } as const;
+
+const oauthSchema = {
+  type: 'object',
+  required: ['authUrl', 'tokenUrl', 'clientIdEnv', 'clientSecretEnv'],
+  properties: {
+    authUrl: { type: 'string', pattern: '^https?://' },
+    tokenUrl: { type: 'string', pattern: '^https?://' },
+    scope: { type: 'string' },
+    clientIdEnv: envName,
+    clientSecretEnv: envName,
+    redirectUriEnv: envName,
+    clientAuthentication: { enum: ['body', 'basic'] },
+  },
+} as const;
 
 const authSchema = {
   type: 'object',
@@ -59,7 +105,11 @@ const authSchema = {
     headerName: { type: 'string', minLength: 1 },
     credentialTemplate: { type: 'string' },
     encode: { enum: ['base64', 'none'] },
+    oauth: oauthSchema,
   },
+  // An OAuth config must say where users sign in and which variables hold its client.
+  if: { required: ['type'], properties: { type: { const: 'oauth' } } },
+  then: { required: ['oauth'] },
 } as const;
 
 const path = { type: 'string' } as const;
@@ -112,6 +162,7 @@ export const PROXY_CONFIG_SCHEMA = {
         logFormat: { enum: ['text/plain', 'text/html', 'text/markdown'] },
         contactTypes: { type: 'array', items: { type: 'string' } },
         hostnamePattern: { type: 'string', minLength: 1 },
+        secretKeyEnv: envName,
       },
     },
     auth: authSchema,
@@ -136,6 +187,8 @@ export const PROXY_CONFIG_SCHEMA = {
         createCallLog: { allOf: [operationSchema, requiredMapping('idPath')] },
         createMessageLog: { allOf: [operationSchema, requiredMapping('idPath')] },
         findLogByIdempotencyKey: { allOf: [operationSchema, requiredMapping('idPath')] },
+        findCallLogByIdempotencyKey: { allOf: [operationSchema, requiredMapping('idPath')] },
+        findMessageLogByIdempotencyKey: { allOf: [operationSchema, requiredMapping('idPath')] },
       },
     },
   },

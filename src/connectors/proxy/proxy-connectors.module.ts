@@ -4,7 +4,7 @@ import { ConnectorRegistryModule } from '../connector-registry.module.js';
 import { ConnectorRegistry } from '../connector-registry.service.js';
 import { CrmHttpClientFactory } from '../http/crm-http-client.factory.js';
 import { CrmHttpModule } from '../http/crm-http.module.js';
-import { loadProxyConfigs } from './proxy-config.loader.js';
+import { checkProxyEnvironment, loadProxyConfigs } from './proxy-config.loader.js';
 import { ProxyConnector } from './proxy.connector.js';
 
 /**
@@ -25,9 +25,16 @@ export class ProxyConnectorLoader implements OnModuleInit {
   onModuleInit(): void {
     const dir = this.config.CONNECTOR_CONFIG_DIR;
     if (!dir) return;
+    const environment = (name: string) => this.config.environmentValue(name);
     for (const { file, config } of loadProxyConfigs(dir)) {
+      checkProxyEnvironment(file, config, environment);
       const http = this.httpFactory.create({ platform: config.meta.name, displayName: config.meta.displayName });
-      this.registry.register(new ProxyConnector(config, http));
+      const connector = new ProxyConnector(config, http, environment);
+      this.registry.register(connector);
+      if (connector.manifest.authType === 'oauth' && !connector.manifest.oauth) {
+        const oauth = config.auth?.oauth;
+        this.logger.warn(`Connector ${config.meta.name} (${file}) signs in with OAuth: set ${oauth?.clientIdEnv} and ${oauth?.clientSecretEnv} to offer it`);
+      }
       this.logger.log(`Connector ${config.meta.name} loaded from ${file}`);
     }
   }

@@ -1,12 +1,19 @@
 import type { ContactInfo } from '../crm-connector.interface.js';
-import { valueAt } from './proxy-template.js';
+import { renderTemplate, valueAt } from './proxy-template.js';
 
 /** A response as mapping paths see it: `body.…` reads the JSON answer. */
 export const responseScope = (data: unknown) => ({ body: data });
 
-/** The value at a mapping path; an empty or missing path maps to nothing. */
+/**
+ * The value at a mapping path; an empty or missing path maps to nothing. Ours: a path with
+ * placeholders is a template over the same scope, for a value the CRM splits in parts
+ * (`{{properties.firstname}} {{properties.lastname}}`).
+ */
 export function mapped(scope: unknown, path: unknown): unknown {
-  return typeof path === 'string' && path !== '' ? valueAt(scope, path) : undefined;
+  if (typeof path !== 'string' || path === '') return undefined;
+  if (!path.includes('{{')) return valueAt(scope, path);
+  const rendered = renderTemplate(path, (scope ?? {}) as Record<string, unknown>);
+  return typeof rendered === 'string' ? rendered.replace(/\s+/g, ' ').trim() : rendered;
 }
 
 const text = (value: unknown): string | undefined =>

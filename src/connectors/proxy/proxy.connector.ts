@@ -1,4 +1,4 @@
-import { AppException } from '../../common/app.exception.js';
+import { AppErrorCode, AppException } from '../../common/app.exception.js';
 import { danger, success } from '../../common/return-message.js';
 import type {
   ConnectorCallContext,
@@ -6,10 +6,11 @@ import type {
   ContactInfo,
   CrmConnector,
   CrmCredentials,
+  OAuthTokens,
   UserInfoResult,
 } from '../crm-connector.interface.js';
 import type { CrmHttpClient, CrmHttpMethod } from '../http/crm-http.client.js';
-import type { ProxyAuth, ProxyConfig, ProxyOperation, ProxyOperationName } from './proxy-config.js';
+import { secretKeyEnvOf, type ProxyAuth, type ProxyConfig, type ProxyOAuth, type ProxyOperation, type ProxyOperationName } from './proxy-config.js';
 import { mapContacts, mapped, mappedText, responseScope } from './proxy-mapping.js';
 import { renderTemplate } from './proxy-template.js';
 
@@ -26,6 +27,16 @@ const asRecord = (value: unknown): Record<string, string> =>
 const rendersComposedBody = (operation: ProxyOperation | undefined): boolean =>
   JSON.stringify(operation ?? {}).includes('composedLogDetails');
 
+/** Reads a variable a config names (OAuth client, deployment secret) from the server's environment. */
+export type EnvironmentReader = (name: string) => string | undefined;
+
+/** The token endpoint's answer (RFC 6749 section 5.1). */
+interface TokenResponse {
+  access_token?: string;
+  refresh_token?: string;
+  expires_in?: number | string;
+}
+
 /**
  * A connector defined by an App Connect proxy config: each operation is one HTTP request
  * rendered from the config's templates and sent through the shared CRM HTTP client
@@ -35,28 +46,79 @@ export class ProxyConnector implements CrmConnector {
   readonly name: string;
   readonly manifest: ConnectorManifest;
   private readonly auth: ProxyAuth;
+  private readonly oauth: (ProxyOAuth & { clientId?: string; clientSecret?: string; redirectUri?: string }) | undefined;
+  private readonly secretKey: string | undefined;
 
   constructor(
     private readonly config: ProxyConfig,
     private readonly http: CrmHttpClient,
+    environment: EnvironmentReader = () => undefined,
   ) {
     this.name = config.meta.name;
     this.auth = config.auth ?? {};
+    const oauth = this.auth.type === 'oauth' ? this.auth.oauth : undefined;
+    this.oauth = oauth && {
+      ...oauth,
+      clientId: environment(oauth.clientIdEnv),
+      clientSecret: environment(oauth.clientSecretEnv),
+      redirectUri: oauth.redirectUriEnv ? environment(oauth.redirectUriEnv) : undefined,
+    };
+    this.secretKey = environment(secretKeyEnvOf(config));
     this.manifest = {
       displayName: config.meta.displayName,
-      authType: 'apiKey',
+      authType: oauth ? 'oauth' : 'apiKey',
       logFormat: config.meta.logFormat ?? 'text/plain',
       contactTypes: config.meta.contactTypes,
       page: { callLog: { additionalFields: [] }, messageLog: { additionalFields: [] } },
+      // Published only with a configured client: without its id nobody can sign in.
+      ...(this.oauth?.clientId
+        ? {
+            oauth: {
+              authUrl: this.oauth.authUrl,
+              clientId: this.oauth.clientId,
+              ...(this.oauth.redirectUri ? { redirectUri: this.oauth.redirectUri } : {}),
+              ...(this.oauth.scope ? { scope: `scope=${encodeURIComponent(this.oauth.scope)}` } : {}),
+            },
+          }
+        : {}),
     };
+    // Declared only for OAuth configs, so the core offers neither to an API-key config.
+    if (!oauth) {
+      this.exchangeAuthorizationCode = undefined;
+      this.refreshAccessToken = undefined;
+    }
   }
 
-  /** The credential as the config's auth renders it: `<scheme> <credential>`, base64 unless `encode: none`. */
+  /**
+   * The credential as the config's auth renders it: `<scheme> <credential>`, base64 unless
+   * `encode: none`. OAuth without a template: `Bearer <access token>`.
+   */
   getAuthHeader(credentials: CrmCredentials): string {
+    if (this.oauth) {
+      const accessToken = credentials.accessToken ?? '';
+      if (!this.auth.credentialTemplate) return `${this.auth.scheme ?? 'Bearer'} ${accessToken}`;
+      return this.credentialFor({ encode: 'none', ...this.auth }, { accessToken, user: { accessToken } });
+    }
     return this.credentialFor(this.auth, { apiKey: credentials.apiKey ?? '' });
   }
 
-  async getUserInfo({ apiKey, hostname, additionalInfo }: Params<'getUserInfo'>): Promise<UserInfoResult> {
+  exchangeAuthorizationCode?: CrmConnector['exchangeAuthorizationCode'] = async ({ code, redirectUri }) => {
+    const redirect = redirectUri ?? this.oauth?.redirectUri;
+    return this.token(
+      { grant_type: 'authorization_code', code, ...(redirect ? { redirect_uri: redirect } : {}) },
+      (reason) => new AppException(AppErrorCode.CrmLoginRejected, `${this.manifest.displayName} refused the sign-in: ${reason}`, { platform: this.name }),
+    );
+  };
+
+  refreshAccessToken?: CrmConnector['refreshAccessToken'] = async ({ refreshToken }) =>
+    this.token({ grant_type: 'refresh_token', refresh_token: refreshToken }, (reason) =>
+      AppException.crmAuthorizationFailed(this.name, `${this.manifest.displayName} refused to renew the session (${reason}). Please log in again.`),
+    );
+
+  async getUserInfo({ apiKey, authHeader, hostname, additionalInfo }: Params<'getUserInfo'>): Promise<UserInfoResult> {
+    if (this.oauth && !authHeader) {
+      return { successful: false, returnMessage: danger(`${this.manifest.displayName} signs in with OAuth only.`) };
+    }
     // A config whose requests go to the user's own host says which hosts those may be, so a
     // login cannot point the server (and the key) at an address of the user's choosing.
     const pattern = this.config.meta.hostnamePattern;
@@ -64,10 +126,19 @@ export class ProxyConnector implements CrmConnector {
       return { successful: false, returnMessage: danger(`${this.manifest.displayName} needs your account address, such as a hostname matching ${pattern}.`) };
     }
     const host = hostname?.trim().toLowerCase();
-    const variables = { apiKey, hostname: host, additionalInfo: additionalInfo ?? {}, platform: this.name, user: { hostname: host } };
-    const authHeader = this.credentialFor(this.auth, variables);
+    const accessToken = this.oauth && authHeader ? this.accessTokenOf(authHeader) : undefined;
+    const variables = {
+      apiKey,
+      accessToken,
+      hostname: host,
+      additionalInfo: additionalInfo ?? {},
+      platform: this.name,
+      secretKey: this.secretKey,
+      user: { hostname: host, accessToken },
+    };
+    const header = this.oauth ? authHeader! : this.credentialFor(this.auth, variables);
     try {
-      const { data, mapping } = await this.send('getUserInfo', variables, authHeader);
+      const { data, mapping } = await this.send('getUserInfo', variables, { authHeader: header });
       const id = mappedText(data, mapping.idPath);
       const name = mappedText(data, mapping.namePath);
       if (!id || !name) {
@@ -97,7 +168,7 @@ export class ProxyConnector implements CrmConnector {
       parsedPhoneNumber: params.phoneNumberForms,
       overridingFormat: params.overridingFormat.join(','),
       isExtension: params.isExtension,
-    }, params.authHeader);
+    }, params);
     return { successful: true, matchedContactInfo: mapContacts(data, mapping) };
   }
 
@@ -108,7 +179,7 @@ export class ProxyConnector implements CrmConnector {
       newContactName: params.newContactName,
       newContactType: params.newContactType ?? '',
       additionalSubmission: params.additionalSubmission ?? {},
-    }, params.authHeader);
+    }, params);
     const id = mappedText(data, mapping.idPath);
     if (!id) return { returnMessage: danger(`${this.manifest.displayName} answered without a contact id.`) };
     const contactInfo: ContactInfo = {
@@ -127,7 +198,7 @@ export class ProxyConnector implements CrmConnector {
       ...this.base(params),
       startTime: callLog.startTime,
       endTime: endTime(callLog.startTime, callLog.duration),
-    }, params.authHeader);
+    }, params);
     const logId = mappedText(data, mapping.idPath);
     return logId ? { logId, returnMessage: success('Call logged.') } : {};
   }
@@ -138,7 +209,7 @@ export class ProxyConnector implements CrmConnector {
       ...this.base(params),
       thirdPartyLogId: params.existingCallLog.thirdPartyLogId,
       endTime: endTime(params.startTime ?? params.callLog.startTime, params.duration ?? params.callLog.duration),
-    }, params.authHeader);
+    }, params);
     return { updatedNote: params.note, returnMessage: success('Call log updated.') };
   }
 
@@ -147,7 +218,7 @@ export class ProxyConnector implements CrmConnector {
       ...this.base(params),
       thirdPartyLogId: params.callLogId,
       contactId: params.contactId,
-    }, params.authHeader);
+    }, params);
     return {
       callLogInfo: {
         subject: mappedText(data, mapping.subjectPath),
@@ -165,12 +236,12 @@ export class ProxyConnector implements CrmConnector {
   async createMessageLog(params: Params<'createMessageLog'>) {
     const [first, ...later] = params.messages.length ? params.messages : [params.message];
     const perMessage = !rendersComposedBody(this.config.operations.createMessageLog);
-    const { data, mapping } = await this.send('createMessageLog', this.messageVariables(params, perMessage ? first : params.message), params.authHeader);
+    const { data, mapping } = await this.send('createMessageLog', this.messageVariables(params, perMessage ? first : params.message), params);
     const logId = mappedText(data, mapping.idPath);
     if (!logId) return {};
     if (perMessage) {
       for (const message of later) {
-        await this.send('updateMessageLog', { ...this.messageVariables(params, message), thirdPartyLogId: logId }, params.authHeader);
+        await this.send('updateMessageLog', { ...this.messageVariables(params, message), thirdPartyLogId: logId }, params);
       }
     }
     return { logId, returnMessage: success('Messages logged.') };
@@ -180,16 +251,29 @@ export class ProxyConnector implements CrmConnector {
     const thirdPartyLogId = params.existingMessageLog.thirdPartyLogId;
     const messages = rendersComposedBody(this.config.operations.updateMessageLog) ? [params.message] : params.messages;
     for (const message of messages.length ? messages : [params.message]) {
-      await this.send('updateMessageLog', { ...this.messageVariables(params, message), thirdPartyLogId, existingMessageLog: params.existingMessageLog }, params.authHeader);
+      await this.send('updateMessageLog', { ...this.messageVariables(params, message), thirdPartyLogId, existingMessageLog: params.existingMessageLog }, params);
     }
     return { returnMessage: success('Messages logged.') };
   }
 
-  /** Declared only when the config has the operation, so the core knows whether it can reconcile. */
+  /**
+   * Declared only when the config has a lookup, so the core knows whether it can reconcile.
+   * A kind-specific lookup (findCallLogByIdempotencyKey, findMessageLogByIdempotencyKey)
+   * takes precedence over the shared one; a kind with neither cannot be reconciled.
+   */
   get findLogByIdempotencyKey() {
-    if (!this.config.operations.findLogByIdempotencyKey) return undefined;
+    const { operations } = this.config;
+    const lookupFor = (kind: 'call' | 'message'): ProxyOperationName | undefined => {
+      const specific = kind === 'call' ? 'findCallLogByIdempotencyKey' : 'findMessageLogByIdempotencyKey';
+      return operations[specific] ? specific : operations.findLogByIdempotencyKey ? 'findLogByIdempotencyKey' : undefined;
+    };
+    if (!lookupFor('call') && !lookupFor('message')) return undefined;
     return async (params: ConnectorCallContext & { kind: 'call' | 'message'; idempotencyKey: string; contactInfo: ContactInfo; since: string }) => {
-      const { data, mapping } = await this.send('findLogByIdempotencyKey', { ...params, ...this.base(params) }, params.authHeader);
+      const operation = lookupFor(params.kind);
+      if (!operation) {
+        throw AppException.crmRequestFailed(this.name, `${this.manifest.displayName} cannot look a ${params.kind} log up by its key.`, 501);
+      }
+      const { data, mapping } = await this.send(operation, { ...params, ...this.base(params) }, params);
       return { logId: mappedText(data, mapping.idPath) };
     };
   }
@@ -198,9 +282,56 @@ export class ProxyConnector implements CrmConnector {
     return { ...params, ...this.base(params), message, creationTime: message.creationTime };
   }
 
-  /** What every operation's templates may read about the user. */
+  /** What every operation's templates may read about the user (and the deployment secret). */
   private base(context: ConnectorCallContext) {
-    return { authHeader: context.authHeader, user: { ...context.user, id: context.user.crmUserId } };
+    const accessToken = this.oauth ? this.accessTokenOf(context.authHeader) : undefined;
+    return {
+      authHeader: context.authHeader,
+      secretKey: this.secretKey,
+      user: { ...context.user, id: context.user.crmUserId, ...(accessToken ? { accessToken } : {}) },
+    };
+  }
+
+  /** The access token inside an OAuth header this connector built. */
+  private accessTokenOf(authHeader: string): string {
+    const prefix = `${this.auth.scheme ?? 'Bearer'} `;
+    return !this.auth.credentialTemplate && authHeader.startsWith(prefix) ? authHeader.slice(prefix.length) : authHeader;
+  }
+
+  /** One request to the config's token endpoint: the grant plus the client's credentials. */
+  private async token(grant: Record<string, string>, refused: (reason: string) => AppException): Promise<OAuthTokens> {
+    const oauth = this.oauth;
+    if (!oauth?.clientId || !oauth.clientSecret) {
+      throw AppException.crmRequestFailed(this.name, `${this.manifest.displayName} sign-in is not configured on this server (${oauth?.clientIdEnv}, ${oauth?.clientSecretEnv}).`, 501);
+    }
+    const basic = oauth.clientAuthentication === 'basic';
+    const form = new URLSearchParams({ ...grant, ...(basic ? {} : { client_id: oauth.clientId, client_secret: oauth.clientSecret }) });
+    const clientCredentials = `Basic ${Buffer.from(`${oauth.clientId}:${oauth.clientSecret}`, 'utf8').toString('base64')}`;
+    let answer: TokenResponse;
+    try {
+      const response = await this.http.request<TokenResponse>({
+        method: 'POST',
+        url: oauth.tokenUrl,
+        data: form,
+        headers: { Accept: 'application/json' },
+        // A code is single-use: a repeated exchange would be refused, so only a 429 is retried.
+        idempotent: grant.grant_type === 'refresh_token',
+        ...(basic ? { auth: { authHeader: clientCredentials, toHeaders: (value: string) => ({ Authorization: value }) } } : {}),
+      });
+      answer = response.data ?? {};
+    } catch (error) {
+      if (error instanceof AppException && (error.details.status === 400 || error.details.status === 401)) throw refused(error.message);
+      throw error;
+    }
+    if (!answer.access_token) {
+      throw AppException.crmRequestFailed(this.name, `${this.manifest.displayName} answered the token request without an access token.`);
+    }
+    const expiresIn = Number(answer.expires_in);
+    return {
+      accessToken: answer.access_token,
+      ...(answer.refresh_token ? { refreshToken: answer.refresh_token } : {}),
+      ...(Number.isFinite(expiresIn) && expiresIn > 0 ? { expiresAt: Date.now() + expiresIn * 1000 } : {}),
+    };
   }
 
   private credentialFor(auth: ProxyAuth, variables: Record<string, unknown>): string {
@@ -210,7 +341,12 @@ export class ProxyConnector implements CrmConnector {
     return auth.scheme ? `${auth.scheme} ${credential}` : credential;
   }
 
-  private async send(name: ProxyOperationName, variables: Record<string, unknown>, authHeader: string) {
+  private async send(
+    name: ProxyOperationName,
+    variables: Record<string, unknown>,
+    context: Pick<ConnectorCallContext, 'authHeader' | 'refreshAuthHeader'>,
+  ) {
+    const { authHeader, refreshAuthHeader } = context;
     const operation = this.config.operations[name];
     if (!operation) {
       throw AppException.crmRequestFailed(this.name, `${this.manifest.displayName} is not set up for ${name}.`, 501);
@@ -221,13 +357,18 @@ export class ProxyConnector implements CrmConnector {
     const baseUrl = String(renderTemplate(defaults.baseUrl ?? '', variables));
     const headerName = (operation.auth ?? this.auth).headerName ?? 'Authorization';
     const opAuth = operation.auth ? this.credentialFor(operation.auth, variables) : authHeader;
+    // An OAuth token refused with a 401 is refreshed once (by the core) and the request repeated.
+    const refresh = !operation.auth && refreshAuthHeader ? () => refreshAuthHeader() : undefined;
     const response = await this.http.request<unknown>({
       method: (operation.method ?? 'GET') as CrmHttpMethod,
       url: /^https?:\/\//i.test(url) ? url : `${baseUrl.replace(/\/+$/, '')}/${url.replace(/^\/+/, '')}`,
       params: asRecord(renderTemplate(operation.query, variables)),
       headers: asRecord(renderTemplate({ ...defaults.defaultHeaders, ...operation.headers }, variables)),
       ...(operation.body !== undefined ? { data: renderTemplate(operation.body, variables) } : {}),
-      auth: { authHeader: opAuth, toHeaders: (value) => ({ [headerName]: value }) },
+      auth: { authHeader: opAuth, toHeaders: (value) => ({ [headerName]: value }), ...(refresh ? { refresh } : {}) },
+      // Configs may put a credential in the path (a token lookup); the logs never show it.
+      secretsInPath: [variables.apiKey, variables.accessToken, (variables.user as { accessToken?: unknown } | undefined)?.accessToken, this.secretKey]
+        .filter((value): value is string => typeof value === 'string' && value.length > 0),
     });
     return { data: response.data, mapping: (operation.responseMapping ?? {}) as Record<string, unknown> };
   }
