@@ -29,7 +29,12 @@ defineConnectorConformance({
         const person = fake.addPerson('Contact', { FIRST_NAME: first!, LAST_NAME: rest.join(' '), PHONE: phone });
         return { id: String(person.id), type: 'Contact' };
       },
-      logs: () => [...fake.events.values()].map((event) => ({ id: String(event.EVENT_ID), body: event.DETAILS ?? '' })),
+      // An event is a log once it is linked to the person (a second request after the create),
+      // so an event left unlinked, e.g. by a lost answer, does not count as logged.
+      logs: () =>
+        [...fake.events.values()]
+          .filter((event) => event.LINKS.some((link) => link.LINK_OBJECT_NAME === 'Contact'))
+          .map((event) => ({ id: String(event.EVENT_ID), body: event.DETAILS ?? '' })),
       failNextLogCreate: (failure) => failNextCreate(fake, failure, 'POST', /^\/v3\.1\/events$/i),
       close: () => fake.close(),
     };

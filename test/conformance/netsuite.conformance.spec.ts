@@ -31,7 +31,8 @@ defineConnectorConformance({
         const [firstName, ...rest] = name.split(' ');
         return { id: fake.addContact({ firstName, lastName: rest.join(' '), phone, subsidiary }).id, type: 'Contact' };
       },
-      logs: () => [...fake.phoneCalls.values()].map((call) => ({ id: call.id, body: call.message ?? '' })),
+      // Only phone calls attached to the contact count: one without it is not on the contact's record.
+      logs: () => [...fake.phoneCalls.values()].filter((call) => !!call.contact).map((call) => ({ id: call.id, body: call.message ?? '' })),
       failNextLogCreate: (failure) => failNextCreate(fake, failure, 'POST', /^\/services\/rest\/record\/v1\/phoneCall$/),
       expireCredentials: () => fake.expireAccessTokens(),
       refreshCount: () =>

@@ -21,7 +21,12 @@ defineConnectorConformance({
         const contact = fake.addContact({ first_name: first!, last_name: rest.join(' '), phones: [{ number: phone, phone_type: 1 }] });
         return { id: String(contact.id), type: 'Contact' };
       },
-      logs: () => [...fake.activities.values()].map((activity) => ({ id: String(activity.id), body: activity.description ?? '' })),
+      // A logged call or message is a completed activity linked to the contact (completing is a
+      // second request), so an activity left open, e.g. by a lost answer, does not count as logged.
+      logs: () =>
+        [...fake.activities.values()]
+          .filter((activity) => activity.completed && activity.linked_contacts.length > 0)
+          .map((activity) => ({ id: String(activity.id), body: activity.description ?? '' })),
       failNextLogCreate: (failure) => failNextCreate(fake, failure, 'POST', /^\/api\/public\/v1\/activities$/),
       close: () => fake.close(),
     };
