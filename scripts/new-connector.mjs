@@ -45,6 +45,19 @@ const modules = readFileSync(modulesFile, 'utf8');
 const listPattern = /const CRM_MODULES = \[([^\]]*)\];/;
 const list = listPattern.exec(modules);
 if (!list) fail(`CRM_MODULES was not found in ${relative(root, modulesFile)}; add ${names.__Class__}Module to it by hand`);
+if (new RegExp(`\\b${names.__Class__}Module\\b`).test(list[1])) fail(`${names.__Class__}Module is in CRM_MODULES already; nothing was written`);
+
+/**
+ * The list's items with one more, in the list's own layout: one item a line (with a
+ * trailing comma) when the list is written that way, else on one line.
+ */
+function withEntry(items, entry) {
+  const kept = items.replace(/\s+$/, '');
+  if (!kept.trim()) return entry;
+  if (!items.includes('\n')) return `${kept.trim().replace(/,$/, '')}, ${entry}`;
+  const indent = /\n([ \t]*)\S[^\n]*$/.exec(kept)?.[1] ?? '  ';
+  return `${kept.endsWith(',') ? kept : `${kept},`}\n${indent}${entry},\n`;
+}
 const moduleImport = `import { ${names.__Class__}Module } from './${name}/${name}.module.js';\n`;
 const lastImport = modules.lastIndexOf('\nimport ');
 const afterLastImport = modules.indexOf('\n', lastImport + 1) + 1;
@@ -57,7 +70,7 @@ for (const [template, target] of files) {
 }
 const registered = (modules.slice(0, afterLastImport) + moduleImport + modules.slice(afterLastImport)).replace(
   listPattern,
-  (_all, items) => `const CRM_MODULES = [${items.trim()}, ${names.__Class__}Module];`,
+  (_all, items) => `const CRM_MODULES = [${withEntry(items, `${names.__Class__}Module`)}];`,
 );
 writeFileSync(modulesFile, registered);
 console.log(`registered ${names.__Class__}Module in ${relative(root, modulesFile)}`);

@@ -85,6 +85,8 @@ export interface FakeFailure {
   body?: unknown;
   method?: string;
   path?: RegExp;
+  /** Carry the request out first, then answer the failure: a write whose answer was lost. */
+  afterProcessing?: boolean;
 }
 
 type Answer = [number, unknown, Record<string, string>?];
@@ -231,6 +233,7 @@ export class FakeNetSuiteServer {
     );
     if (failureIndex >= 0) {
       const [failure] = this.failures.splice(failureIndex, 1);
+      if (failure.afterProcessing) this.route(recorded);
       return send(res, failure.status, failure.body ?? error(failure.status, 'UNEXPECTED_ERROR', `Fake failure ${failure.status}`), failure.headers);
     }
     try {

@@ -55,6 +55,8 @@ export interface FakeFailure {
   body?: unknown;
   method?: string;
   path?: RegExp;
+  /** Carry the request out first, then answer the failure: a write whose answer was lost. */
+  afterProcessing?: boolean;
 }
 
 type Answer = [number, unknown];
@@ -167,6 +169,7 @@ export class FakeRedtailServer {
     );
     if (failureIndex >= 0) {
       const [failure] = this.failures.splice(failureIndex, 1);
+      if (failure.afterProcessing) this.route(recorded);
       return send(res, failure.status, failure.body ?? { message: `Fake failure ${failure.status}` }, failure.headers);
     }
     try {
