@@ -59,10 +59,14 @@ export class AppLogger implements LoggerService {
       this.pino[level]({ ...fields, err: message }, message.message);
       return;
     }
-    // Nest's error(message, stack, context): the stack comes as a string.
-    if (level === 'error' && typeof extra[0] === 'string' && extra[0].includes('\n    at ')) fields.stack = extra[0];
-    if (typeof message === 'object' && message !== null) this.pino[level]({ ...fields, ...(message as object) });
-    else this.pino[level](fields, String(message));
+    // Our services log (fields, text); Nest's own error(message, stack, context) passes a stack.
+    const text = typeof extra[0] === 'string' ? extra[0] : undefined;
+    if (typeof message === 'object' && message !== null) {
+      this.pino[level]({ ...fields, ...(message as object) }, text);
+      return;
+    }
+    if (level === 'error' && text?.includes('\n    at ')) fields.stack = text;
+    this.pino[level](fields, String(message));
   }
 }
 

@@ -43,19 +43,20 @@ export class AppExceptionFilter implements ExceptionFilter {
   catch(exception: unknown, host: ArgumentsHost): void {
     const http = host.switchToHttp();
     const reply = http.getResponse<ReplyLike>();
-    const [status, body] = this.toResponse(exception);
-    body.requestId = requestIdOf(http.getRequest<object>());
+    const requestId = requestIdOf(http.getRequest<object>());
+    const [status, body] = this.toResponse(exception, requestId);
+    body.requestId = requestId;
     // A route that answers text (@Header('Content-Type', ...)) has set its type already;
     // the error envelope is JSON whatever the route would have answered.
     reply.status(status).header('content-type', 'application/json; charset=utf-8').send(body);
   }
 
-  private toResponse(exception: unknown): [number, ErrorBody] {
+  private toResponse(exception: unknown, requestId: string): [number, ErrorBody] {
     if (exception instanceof AppException) return this.fromAppException(exception);
     if (exception instanceof HttpException) return this.fromHttpException(exception);
     const errorId = randomUUID();
     this.logger.error(
-      { errorId, err: loggableError(exception) },
+      { errorId, requestId, err: loggableError(exception) },
       `Unhandled error ${errorId}: ${exception instanceof Error ? exception.message : String(exception)}`,
     );
     return [
