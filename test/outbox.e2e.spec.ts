@@ -322,7 +322,7 @@ describe('the outbox: CRM writes survive outages, lost answers and crashes (e2e)
   });
 
   it('keeps renewing the claim of a delivery slower than several leases, so its own worker never takes it over', async () => {
-    await start((c) => Object.assign(c, { delayMs: 7_000 }), { OUTBOX_LEASE_MS: '2000', OUTBOX_POLL_MS: '50' });
+    await start((c) => Object.assign(c, { delayMs: 7_000 }), { OUTBOX_LEASE_MS: '2000', DATABASE_ACQUIRE_TIMEOUT_MS: '1000', OUTBOX_POLL_MS: '50' });
     const response = post(messageLog([sms(1, 1)])).then((r) => r);
     await vi.waitFor(async () => expect(await pending()).toMatchObject([{ state: 'delivering' }]), { timeout: 2_000, interval: 20 });
     const [claimed] = await pending();
