@@ -43,23 +43,20 @@ export class ClaimRenewal {
     }
   }
 
-  /** Claims in flight (for tests and diagnostics). */
-  get size(): number {
-    return this.held.size;
-  }
-
   /**
    * Stops renewing (the end of a shutdown drain): claims still in flight then lapse after
    * their lease, and the next instance to start reconciles them.
    */
-  stop(): void {
+  async stop(): Promise<void> {
     this.stopped = true;
     this.held.clear();
     this.clearTimer();
+    // A renewal already sent finishes before the database closes.
+    await this.renewing;
   }
 
-  /** One renewal of every claim in flight; the timer calls it every third of the lease. */
-  renewNow(now = Date.now()): Promise<void> {
+  /** One renewal of every claim in flight, never two at once; the timer calls it every third of the lease. */
+  private renewNow(now = Date.now()): Promise<void> {
     this.renewing ??= this.renew(now).finally(() => (this.renewing = undefined));
     return this.renewing;
   }

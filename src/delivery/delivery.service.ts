@@ -155,7 +155,7 @@ export class DeliveryService {
       await Promise.race([Promise.allSettled([...this.inFlight]), timer]);
     }
     // The database closes next: no renewal may start after this.
-    this.renewal.stop();
+    await this.renewal.stop();
     if (this.inFlight.size > 0) this.logger.warn(`Shutting down with ${this.inFlight.size} CRM write(s) unsettled; they are reconciled at the next start`);
   }
 
