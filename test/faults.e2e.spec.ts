@@ -17,13 +17,14 @@ const ME = { phoneNumber: '+16505550199', name: 'Alice Agent' };
 
 /**
  * Short everything, so each fault plays out in seconds: one CRM attempt of 1 s, a claim
- * that lapses after 2 s (the least the config accepts for that timeout), retries capped
- * at 2 s.
+ * that lapses 2 s after its last renewal (the least the config accepts; on PostgreSQL with
+ * a pool acquire timeout of 1 s), retries capped at 2 s.
  */
 const FAST = {
   CRM_HTTP_TIMEOUT_MS: '1000',
   CRM_HTTP_MAX_RETRIES: '0',
   OUTBOX_LEASE_MS: '2000',
+  DATABASE_ACQUIRE_TIMEOUT_MS: '1000',
   OUTBOX_POLL_MS: '100',
   OUTBOX_RETRY_BASE_MS: '100',
   OUTBOX_RETRY_MAX_MS: '2000',
@@ -238,6 +239,49 @@ describe('exactly once through timeouts, crashes, shutdowns and CRM outages (ser
     expect(String(fake.activities.get(Number(logId))!.note)).toContain('Edited after the crash.');
     expect(fake.activities.size).toBe(2);
   }, 90_000);
+
+  it('SIGKILL while Pipedrive holds a create it then carries out: the restarted server adopts it within about a lease, without a resend', async () => {
+    // A CRM request may take up to 20 s; the claim lasts 3 s unless renewed.
+    const LEASE_MS = 3_000;
+    const env = { CRM_HTTP_TIMEOUT_MS: '20000', OUTBOX_LEASE_MS: String(LEASE_MS) };
+    await start(env);
+    await login();
+    const accept = deferred();
+    fake.holdNext({ method: 'POST', path: ACTIVITIES, until: accept.promise, beforeProcessing: true });
+    const sessionId = `s-${randomUUID()}`;
+    const inFlight = call('POST', '/callLog', callBody(sessionId)).catch((error: Error) => error);
+    await eventually('the create at Pipedrive', () => (fake.requestsTo('POST', ACTIVITIES).length === 1 ? true : undefined), 10_000);
+    // At the CRM for more than two leases: the claim is renewed, so not even this server's
+    // own worker takes it over (a take-over would look the record up first).
+    await sleep(2.5 * LEASE_MS);
+    expect(fake.requestsTo('GET', ACTIVITIES)).toHaveLength(0);
+    expect(fake.requestsTo('POST', ACTIVITIES)).toHaveLength(1);
+
+    expect((await server!.stop('SIGKILL')).signal).toBe('SIGKILL');
+    expect(await inFlight).toBeInstanceOf(Error);
+    // Pipedrive finishes the create after our process is gone.
+    accept.release();
+    await eventually('Pipedrive carried out the create', () => (activitiesMentioning(`Call ${sessionId}`).length === 1 ? true : undefined), 5_000);
+
+    const restartedAt = Date.now();
+    await start(env);
+    // No resend: the restarted server takes the write over once its last lease ran out,
+    // finds the record by its idempotency key and adopts it.
+    const logId = await callLogged(sessionId);
+    const tookMs = Date.now() - restartedAt;
+    expect(tookMs).toBeLessThan(LEASE_MS + 5_000);
+    const calls = activitiesMentioning(`Call ${sessionId}`);
+    expect(calls).toHaveLength(1);
+    expect(logId).toBe(String(calls[0]!.id));
+    expect(fake.requestsTo('POST', ACTIVITIES)).toHaveLength(1);
+    expect(fake.requestsTo('GET', ACTIVITIES).length).toBeGreaterThanOrEqual(1);
+    expect(fake.activities.size).toBe(1);
+
+    // And it is an ordinary logged call now: a resend creates nothing.
+    const resend = await call('POST', '/callLog', callBody(sessionId));
+    expect(resend.status).toBe(200);
+    expect(fake.activities.size).toBe(1);
+  }, 60_000);
 
   it('SIGTERM during in-flight writes: every client is answered within the grace period, newcomers get 503, an idle keep-alive client does not hold the process, no duplicates', async () => {
     // Pipedrive is slow (1.5 s) but within our timeout.

@@ -288,6 +288,57 @@ describe('the outbox: CRM writes survive outages, lost answers and crashes (e2e)
     expect(await pending()).toEqual([]);
   });
 
+  it('renews a claim only while it is still delivering under the lease its claimant gave it', async () => {
+    await start((c) => Object.assign(c, { failures: 2, failureStatus: 429 }));
+    await post(messageLog([sms(1, 1)])).expect(200);
+    await post(messageLog([sms(2, 2, 555101)], 555101)).expect(200);
+    const [first, second] = await pending();
+    const repository = t.get(PendingWritesRepository);
+    const mine = (await repository.claim(first!.writeKey, 5_000, later()))!;
+    const lapsed = (await repository.claim(second!.writeKey, 5_000, later()))!;
+    // The second claim ran out and another instance took the write over under a lease of its own.
+    const theirs = (await repository.claim(second!.writeKey, 5_000, later() + 60_000))!;
+    expect(theirs.outcomeUnknown).toBe(1);
+
+    const now = later() + 1_000;
+    const renewal = await repository.renew(
+      new Map([
+        [mine.writeKey, mine.leaseUntil!],
+        [lapsed.writeKey, lapsed.leaseUntil!],
+        ['no-such-write', mine.leaseUntil!],
+      ]),
+      5_000,
+      now,
+    );
+    expect([...renewal.renewed]).toEqual([mine.writeKey]);
+    expect(renewal.leaseUntil).toBe(new Date(now + 5_000).toISOString());
+    expect((await repository.find(mine.writeKey))!.leaseUntil).toBe(renewal.leaseUntil);
+    expect((await repository.find(second!.writeKey))!.leaseUntil).toBe(theirs.leaseUntil);
+
+    // Settled (given back to the queue): nothing left to renew.
+    await repository.reschedule(mine.writeKey, now, 'again', false);
+    expect((await repository.renew(new Map([[mine.writeKey, renewal.leaseUntil]]), 5_000, now)).renewed.size).toBe(0);
+    expect((await repository.find(mine.writeKey))!).toMatchObject({ state: 'pending', leaseUntil: null });
+  });
+
+  it('keeps renewing the claim of a delivery slower than several leases, so its own worker never takes it over', async () => {
+    await start((c) => Object.assign(c, { delayMs: 7_000 }), { OUTBOX_LEASE_MS: '2000', DATABASE_ACQUIRE_TIMEOUT_MS: '1000', OUTBOX_POLL_MS: '50' });
+    const response = post(messageLog([sms(1, 1)])).then((r) => r);
+    await vi.waitFor(async () => expect(await pending()).toMatchObject([{ state: 'delivering' }]), { timeout: 2_000, interval: 20 });
+    const [claimed] = await pending();
+    await sleep(4_500);
+    const [renewed] = await pending();
+    expect(renewed).toMatchObject({ writeKey: claimed!.writeKey, state: 'delivering', attempts: 1, outcomeUnknown: 0 });
+    expect(Date.parse(renewed!.leaseUntil!)).toBeGreaterThan(Date.parse(claimed!.leaseUntil!) + 2_000);
+    expect(Date.parse(renewed!.leaseUntil!)).toBeGreaterThan(Date.now());
+
+    expect((await response).body).toMatchObject({ successful: true, logIds: [expect.any(String)] });
+    expect(crm.creates).toHaveLength(1);
+    expect(crm.searches).toEqual([]);
+    expect(crm.activities.size).toBe(1);
+    expect(await pending()).toEqual([]);
+  }, 20_000);
+
   it('parks a queued write the CRM then refuses, with its reason, and a re-send logs the messages', async () => {
     await start((c) => Object.assign(c, { failures: 1, failureStatus: 429 }));
     await post(messageLog([sms(1, 1)])).expect(200);

@@ -4,6 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { LocalCrmConnector } from '../src/connectors/local/local-crm.connector.js';
 import { LocalCrmStore } from '../src/connectors/local/local-crm.store.js';
 import { CallLogsRepository } from '../src/persistence/repositories/call-logs.repository.js';
+import { PendingWritesRepository } from '../src/persistence/repositories/pending-writes.repository.js';
 import { CountingCrm, CountingCrmModule } from './support/counting-crm.connector.js';
 import { createTestApp, type TestApp, usesPostgres } from './support/test-app.js';
 
@@ -120,4 +121,60 @@ describe.skipIf(!usesPostgres())('two instances on one PostgreSQL (e2e)', () => 
     // Each request heard it was logged, also those carried by the other instance's write.
     expect(responses.filter((r) => r.body.returnMessage?.messageType === 'warning')).toEqual([]);
   });
+});
+
+// A claim lasts only OUTBOX_LEASE_MS unless its instance renews it: a delivery much slower
+// than that must stay with the instance running it, or the other would send it again.
+describe.skipIf(!usesPostgres())('two instances on one PostgreSQL, a delivery slower than several leases (e2e)', () => {
+  const LEASE = { OUTBOX_LEASE_MS: '2000', DATABASE_ACQUIRE_TIMEOUT_MS: '1000', OUTBOX_POLL_MS: '50' };
+  let crm: CountingCrm;
+  let a: TestApp;
+  let b: TestApp;
+
+  beforeAll(async () => {
+    crm = new CountingCrm();
+    a = await createTestApp({ imports: [CountingCrmModule.register(crm)], env: LEASE });
+    b = await createTestApp({ imports: [CountingCrmModule.register(crm)], env: LEASE, database: a.database });
+  });
+  afterAll(async () => {
+    await b?.close();
+    await a?.close();
+  });
+
+  it('is not taken over by the other instance while it runs: one CRM write, no reconciliation', async () => {
+    const token = await a.login('counting', 'key');
+    const userId = (JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString()) as { sub: string }).sub;
+    const pending = () => b.get(PendingWritesRepository).findByUser(userId);
+    // 7 s at the CRM: three and a half leases.
+    crm.delayMs = 7_000;
+    const startedAt = Date.now();
+    const response = a.http
+      .post('/messageLog')
+      .set('Authorization', `Bearer ${token}`)
+      .send({
+        contactId: '1',
+        contactName: 'Jane Smith',
+        logInfo: {
+          conversationId: 777002,
+          correspondents: [JANE],
+          messages: [{ id: 9100, type: 'SMS', direction: 'Inbound', from: JANE, subject: 'slow one', creationTime: '2026-06-24T09:00:00.000Z', conversationId: 777002 }],
+        },
+      })
+      .then((r) => r);
+    await vi.waitFor(async () => expect(await pending()).toMatchObject([{ state: 'delivering' }]), { timeout: 3_000, interval: 20 });
+    const [claimed] = await pending();
+    // Both workers poll every 50 ms for expired claims meanwhile.
+    await sleep(5_000);
+    const [held] = await pending();
+    expect(held).toMatchObject({ writeKey: claimed!.writeKey, state: 'delivering', attempts: 1, outcomeUnknown: 0 });
+    expect(Date.parse(held!.leaseUntil!)).toBeGreaterThan(Date.now());
+
+    expect((await response).body).toMatchObject({ successful: true, logIds: [expect.any(String)] });
+    expect(Date.now() - startedAt).toBeGreaterThanOrEqual(7_000);
+    expect(crm.creates).toHaveLength(1);
+    expect(crm.updates).toHaveLength(0);
+    expect(crm.searches).toEqual([]);
+    expect(crm.activities.size).toBe(1);
+    expect(await pending()).toEqual([]);
+  }, 30_000);
 });

@@ -33,8 +33,11 @@ const toList = ({ value }: { value: unknown }) =>
 const toDurationMs = ({ value }: { value: unknown }) =>
   typeof value === 'string' ? (parseDurationMs(value) ?? Number.NaN) : value;
 
-/** The longest Retry-After the CRM HTTP client waits out (CrmHttpClient's maxRetryWaitMs default). */
-const CRM_MAX_RATE_LIMIT_WAIT_MS = 30_000;
+/**
+ * The shortest outbox lease: renewed every third of it, a lease shorter than this would
+ * lapse whenever the event loop stalls for a moment (a long GC pause, a burst of work).
+ */
+const MIN_OUTBOX_LEASE_MS = 2_000;
 
 /**
  * Every setting the server reads from the environment. Loaded once at start and
@@ -405,14 +408,15 @@ export class AppConfig {
   OUTBOX_MAX_ATTEMPTS?: number;
 
   /**
-   * How long a claim on a write lasts; after it another instance takes the write over and
-   * reconciles it. Must outlast a delivery (see minimumOutboxLeaseMs), or a write still
-   * at the CRM could be taken over and sent twice.
+   * How long a claim on a write lasts unless renewed. The instance delivering it renews it
+   * every third of this, so it need not outlast a delivery; when the instance dies, another
+   * (or its restart) takes the write over after at most this long and reconciles it. See
+   * minimumOutboxLeaseMs.
    */
   @Transform(toInt)
   @IsInt()
-  @Min(1_000)
-  OUTBOX_LEASE_MS = 15 * 60_000;
+  @Min(MIN_OUTBOX_LEASE_MS, { message: `OUTBOX_LEASE_MS must be at least ${MIN_OUTBOX_LEASE_MS} ms` })
+  OUTBOX_LEASE_MS = 30_000;
 
   /** Writes the worker of one instance delivers at a time. */
   @Transform(toInt)
@@ -436,14 +440,24 @@ export class AppConfig {
   @Min(0)
   SHUTDOWN_GRACE_MS = 10_000;
 
+  /** How often an instance renews the claims of its deliveries in flight: a third of the lease. */
+  get outboxLeaseRenewalMs(): number {
+    return Math.floor(this.OUTBOX_LEASE_MS / 3);
+  }
+
   /**
-   * Twice the longest one CRM request can take: every attempt times out, with the longest
-   * rate-limit wait the HTTP client accepts between them. A delivery makes one or two
-   * requests in a row (a reconciliation more, but then a takeover only reconciles again).
+   * A renewal is one UPDATE; on PostgreSQL it may first wait DATABASE_ACQUIRE_TIMEOUT_MS for
+   * a pooled connection. Started a third into the lease, it must still land within it:
+   * the lease is at least 1.5 × that wait (and MIN_OUTBOX_LEASE_MS), so a renewal that waits
+   * the whole time is still in time, and one that fails leaves the next interval to try.
    */
   get minimumOutboxLeaseMs(): number {
-    const attempts = this.CRM_HTTP_MAX_RETRIES + 1;
-    return 2 * (this.CRM_HTTP_TIMEOUT_MS * attempts + CRM_MAX_RATE_LIMIT_WAIT_MS * this.CRM_HTTP_MAX_RETRIES);
+    if (!this.usesPostgres) return MIN_OUTBOX_LEASE_MS;
+    return Math.max(MIN_OUTBOX_LEASE_MS, Math.ceil(1.5 * this.DATABASE_ACQUIRE_TIMEOUT_MS));
+  }
+
+  get usesPostgres(): boolean {
+    return /^postgres(ql)?:\/\//.test(this.DATABASE_URL);
   }
 
   get outboxEnabled(): boolean {
@@ -534,7 +548,7 @@ export function loadAppConfig(
   if (config.OUTBOX_LEASE_MS < config.minimumOutboxLeaseMs) {
     throw new ConfigValidationError(
       `Invalid configuration:\n  - OUTBOX_LEASE_MS must be at least ${config.minimumOutboxLeaseMs} ` +
-        '(twice CRM_HTTP_TIMEOUT_MS × (CRM_HTTP_MAX_RETRIES + 1) plus 30 s per retry), so a write still at the CRM is never taken over',
+        '(1.5 × DATABASE_ACQUIRE_TIMEOUT_MS), so a claim renewed a third into its lease is renewed before it runs out',
     );
   }
   // The development values are public: a server using them lets anyone sign a session

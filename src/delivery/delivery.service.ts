@@ -9,6 +9,7 @@ import { AppConfig } from '../config/app-config.js';
 import type { PendingWriteEntity } from '../persistence/entities/pending-write.entity.js';
 import { PendingWritesRepository } from '../persistence/repositories/pending-writes.repository.js';
 import { TransactionService } from '../persistence/transaction.service.js';
+import { ClaimRenewal } from './claim-renewal.js';
 import { type AttemptMode, classifyFailure, retryDelayMs } from './write-failure.js';
 import type { RetryOutcome, SubmitOutcome, WriteHandler } from './write-handler.js';
 
@@ -34,7 +35,9 @@ export interface NewWrite {
  * then its outcome is recorded by the handler and the outbox row removed. A write the
  * CRM cannot take now stays in the outbox for the worker; one the CRM refuses is given
  * back (in a request) or parked as failed (in the worker). A claim is a row update
- * decided by the database, so instances sharing PostgreSQL never deliver a write twice.
+ * decided by the database, so instances sharing PostgreSQL never deliver a write twice;
+ * its lease is renewed while the delivery runs (ClaimRenewal), so it is short, and a write
+ * claimed by an instance that died is taken over within about OUTBOX_LEASE_MS.
  */
 @Injectable()
 export class DeliveryService {
@@ -54,6 +57,7 @@ export class DeliveryService {
     private readonly transactions: TransactionService,
     private readonly auth: AuthService,
     private readonly config: AppConfig,
+    private readonly renewal: ClaimRenewal,
     @Optional() private readonly observer: OperationsObserver = new SilentOperationsObserver(),
   ) {}
 
@@ -80,7 +84,7 @@ export class DeliveryService {
         const record = { writeKey: randomUUID(), userId, ...write };
         if (!this.draining) {
           const claimed = await this.writes.enqueueClaimed(record, this.config.OUTBOX_LEASE_MS);
-          if (claimed) return this.attempt(claimed, session, 'request', volatile);
+          if (claimed) return this.renewal.during(claimed, () => this.attempt(claimed, session, 'request', volatile));
         }
         // Recorded before taking this instance's turn for the target, so the write at the CRM
         // now can be followed by one that takes every write queued meanwhile.
@@ -106,15 +110,18 @@ export class DeliveryService {
       (async () => {
         const claimed = await this.writes.claim(writeKey, this.config.OUTBOX_LEASE_MS, now);
         if (!claimed) return false;
-        let session: CrmSession;
-        try {
-          session = await this.auth.sessionForUser(claimed.userId);
-        } catch (error) {
-          await this.settleFailure(claimed, error, 'worker');
+        // Held from the claim on: finding the session may refresh the CRM token first.
+        return this.renewal.during(claimed, async () => {
+          let session: CrmSession;
+          try {
+            session = await this.auth.sessionForUser(claimed.userId);
+          } catch (error) {
+            await this.settleFailure(claimed, error, 'worker');
+            return true;
+          }
+          await this.attemptWithFollowers(claimed, session, 'worker');
           return true;
-        }
-        await this.attemptWithFollowers(claimed, session, 'worker');
-        return true;
+        });
       })(),
     );
   }
@@ -167,8 +174,9 @@ export class DeliveryService {
 
   /**
    * Stops new deliveries and waits for those at the CRM, so their outcomes are recorded
-   * before shutdown; at most SHUTDOWN_GRACE_MS. One still at the CRM then is reconciled
-   * by its next attempt, like after a crash.
+   * before shutdown; at most SHUTDOWN_GRACE_MS. Their claims are renewed until the drain
+   * ends; one still at the CRM then is left to lapse and is reconciled by its next attempt,
+   * like after a crash.
    */
   async drain(): Promise<void> {
     this.draining = true;
@@ -177,6 +185,8 @@ export class DeliveryService {
       const timer = sleep(Math.max(1, deadline - Date.now()), undefined, { ref: false });
       await Promise.race([Promise.allSettled([...this.inFlight]), timer]);
     }
+    // The database closes next: no renewal may start after this.
+    await this.renewal.stop();
     if (this.inFlight.size > 0) this.logger.warn(`Shutting down with ${this.inFlight.size} CRM write(s) unsettled; they are reconciled at the next start`);
   }
 
@@ -189,7 +199,7 @@ export class DeliveryService {
       const carrier = this.takeCarrier(row.writeKey);
       if (carrier) return carrier;
       const claimed = await this.writes.claim(row.writeKey, this.config.OUTBOX_LEASE_MS);
-      if (claimed) return this.attemptWithFollowers(claimed, session, 'request', volatile);
+      if (claimed) return this.renewal.during(claimed, () => this.attemptWithFollowers(claimed, session, 'request', volatile));
       const open = await this.writes.open(row.userId, row.targetKey);
       if (!open.some((write) => write.writeKey === row.writeKey)) {
         const folded = this.takeCarrier(row.writeKey);
@@ -210,7 +220,7 @@ export class DeliveryService {
         const taken = await this.writes.claim(head.writeKey, this.config.OUTBOX_LEASE_MS);
         if (taken) {
           tookEarlier = true;
-          const outcome = await this.attemptWithFollowers(taken, session, 'worker', volatile);
+          const outcome = await this.renewal.during(taken, () => this.attemptWithFollowers(taken, session, 'worker', volatile));
           if (!(await this.writes.find(row.writeKey))) return outcome;
           earlierReason = outcome.status === 'queued' ? outcome.reason : undefined;
           continue;

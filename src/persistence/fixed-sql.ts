@@ -30,6 +30,15 @@ export class FixedSql<E extends ObjectLiteral> {
     this.byProperty = new Map(metadata.columns.map((column) => [column.propertyName, column]));
   }
 
+  /**
+   * A FROM-list source that reads a :named parameter holding a JSON object as rows of
+   * text columns "key" and "value": one statement text for any number of entries.
+   */
+  jsonObjectRows(parameter: string): string {
+    const postgres = this.repository.manager.connection.options.type === 'postgres';
+    return postgres ? `json_each_text(CAST(:${parameter} AS json))` : `json_each(:${parameter})`;
+  }
+
   /** The quoted database name of an entity property. */
   column(property: keyof E & string): string {
     return quote(this.columnOf(property).databaseName);

@@ -24,6 +24,7 @@ export class PendingWritesRepository {
   private readonly insertSql: string;
   private readonly insertClaimedSql: string;
   private readonly claimSql: string;
+  private readonly renewSql: string;
   private readonly findSql: string;
   private readonly dueSql: string;
   private readonly followersSql: string;
@@ -76,6 +77,15 @@ export class PendingWritesRepository {
       `AND NOT EXISTS (SELECT 1 FROM ${t} e WHERE ${sameTarget('e')} AND e.${col('id')} < ${t}.${col('id')} ` +
       `AND e.${col('state')} IN ('pending', 'delivering')) ` +
       `RETURNING ${sql.allColumns}`;
+    // Extends the claims an instance still holds, all in one statement: each row only while it
+    // is still delivering under the lease that instance gave it, so a claim another instance
+    // took over (after this one stalled past its lease) is left alone.
+    const held = sql.jsonObjectRows('held');
+    this.renewSql =
+      `UPDATE ${t} SET ${col('leaseUntil')} = :leaseUntil ` +
+      `WHERE ${col('writeKey')} IN (SELECT h."key" FROM ${held} h) AND ${col('state')} = 'delivering' ` +
+      `AND ${col('leaseUntil')} = (SELECT h."value" FROM ${held} h WHERE h."key" = ${t}.${col('writeKey')}) ` +
+      `RETURNING ${col('writeKey')}`;
     this.dueSql =
       `SELECT ${col('writeKey')}, ${col('userId')} FROM ${t} ` +
       `WHERE (${col('state')} = 'pending' AND ${col('nextAttemptAt')} <= :now) ` +
@@ -176,6 +186,18 @@ export class PendingWritesRepository {
       if (isUniqueViolation(error)) return null;
       throw error;
     }
+  }
+
+  /**
+   * Renews claims until `now + leaseMs`: `held` maps each write key to the lease its claimant
+   * holds. Resolves with the new lease and the keys renewed; a key missing from them is no
+   * longer held under that lease (its delivery settled it, or another claimant took it over).
+   */
+  async renew(held: ReadonlyMap<string, string>, leaseMs: number, now = Date.now()): Promise<{ leaseUntil: string; renewed: Set<string> }> {
+    const leaseUntil = iso(now + leaseMs);
+    if (held.size === 0) return { leaseUntil, renewed: new Set() };
+    const rows = await this.sql.select(this.renewSql, { held: JSON.stringify(Object.fromEntries(held)), leaseUntil });
+    return { leaseUntil, renewed: new Set(rows.map((row) => row.writeKey)) };
   }
 
   async find(writeKey: string): Promise<PendingWriteEntity | null> {
