@@ -2,7 +2,9 @@ import 'reflect-metadata';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DataSource } from 'typeorm';
 import { ConnectorRegistry } from '../src/connectors/connector-registry.service.js';
+import { DeliveryService } from '../src/delivery/delivery.service.js';
 import { FakeFreshdeskServer } from './fakes/fake-freshdesk.server.js';
 import { expectResponseMatchesContract } from './support/contract.js';
 import { createTestApp, type TestApp } from './support/test-app.js';
@@ -148,6 +150,53 @@ describe('config-defined connectors: the shipped Freshdesk config against a fake
     const writes = fake.requests.slice(before).filter((r) => r.method !== 'GET');
     expect(writes.map((r) => `${r.method} ${(r.body as { description: string }).description}`)).toEqual(['POST one', 'PUT two', 'PUT three']);
     expect(batch.body).toMatchObject({ successful: true, logIds: ['pm-1', 'pm-2', 'pm-3'] });
+
+    // Each message is recorded as logged after its own call: when an update of a batch
+    // fails, what went before is kept, the failed one is not repeated behind the client's
+    // back (an append cannot be looked up), and the client's re-send adds only what is missing.
+    const writesSince = (from: number) =>
+      fake.requests.slice(from).filter((r) => r.method !== 'GET').map((r) => `${r.method} ${(r.body as { description: string }).description}`);
+    const sms2 = (id: string, minute: number, text: string) => ({ ...sms(id, minute, text), conversationId: 'fd-conv-2' });
+    const log2 = (messages: unknown[]) =>
+      t.http
+        .post('/messageLog')
+        .set({ Authorization: `Bearer ${perMessage}` })
+        .send({ contactId: String(janeId), contactName: 'Jane Smith', logInfo: { conversationId: 'fd-conv-2', correspondents: [{ phoneNumber: JANE_PHONE }], messages } })
+        .expect(200);
+    const batch2 = [sms2('pm2-1', 21, 'a'), sms2('pm2-2', 22, 'b'), sms2('pm2-3', 23, 'c')];
+    const mark = fake.requests.length;
+    const tickets = fake.tickets.size;
+    fake.failNext({ status: 503, method: 'PUT', path: /\/tickets\/\d+$/ });
+    const failed = await log2(batch2);
+    expect(failed.body.successful).toBe(false);
+    expect(failed.body.returnMessage.message).toMatch(/may or may not have added a message/);
+    expect(writesSince(mark)).toEqual(['POST a', 'PUT b']);
+    const resent = await log2(batch2);
+    expect(resent.body).toMatchObject({ successful: true, logIds: ['pm2-2', 'pm2-3'] });
+    // The failed PUT b was answered 503 without being carried out: b, c each reached Freshdesk once.
+    expect(writesSince(mark)).toEqual(['POST a', 'PUT b', 'PUT b', 'PUT c']);
+    expect(fake.tickets.size).toBe(tickets + 1);
+    expect((await log2(batch2)).body).toMatchObject({ successful: true, logIds: [] });
+
+    // An append interrupted with its outcome unknown (the server died during it; here, a
+    // queued update whose claim is marked so, as a take-over does) is parked, not sent again,
+    // until the user retries it from the console.
+    fake.failNext({ status: 429, headers: { 'retry-after': '3600' }, method: 'PUT', path: /\/tickets\/\d+$/ });
+    const queued = await log2([sms2('pm2-4', 25, 'd')]);
+    expect(queued.body.successful).toBe(true);
+    const dataSource = t.get(DataSource);
+    const [pending] = (await dataSource.query(`SELECT "writeKey", "userId" FROM pending_writes WHERE state = 'pending'`)) as {
+      writeKey: string;
+      userId: string;
+    }[];
+    await dataSource.query(`UPDATE pending_writes SET "outcomeUnknown" = 1 WHERE "writeKey" = '${pending!.writeKey}'`);
+    const delivery = t.get(DeliveryService);
+    const parked = await delivery.retryNow(pending!.userId, pending!.writeKey);
+    expect(parked).toMatchObject({ status: 'failed', reason: expect.stringMatching(/was interrupted: it may or may not have been added/) });
+    // Only the PUT answered 429 (not carried out) so far.
+    expect(writesSince(mark).filter((w) => w === 'PUT d')).toHaveLength(1);
+    expect(await delivery.retryNow(pending!.userId, pending!.writeKey)).toEqual({ status: 'delivered' });
+    expect(writesSince(mark).filter((w) => w === 'PUT d')).toHaveLength(2);
   });
 
   it('finds a ticket by its idempotency tag', async () => {

@@ -32,7 +32,14 @@ export class AppException extends Error {
     readonly code: AppErrorCode,
     message: string,
     /** retryAfterMs: the wait the CRM asked for (Retry-After or its rate-limit reset), when it said. */
-    readonly details: { fields?: string[]; status?: number; platform?: string; retryAfterMs?: number } = {},
+    readonly details: {
+      fields?: string[];
+      status?: number;
+      platform?: string;
+      retryAfterMs?: number;
+      /** The request never reached the CRM (connection refused, no such host): nothing can have landed. */
+      notSent?: boolean;
+    } = {},
   ) {
     super(message);
     this.name = 'AppException';
@@ -57,6 +64,11 @@ export class AppException extends Error {
       status,
       ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
     });
+  }
+
+  /** The CRM could not be reached at all, so it cannot have carried anything out (HTTP 502 to us). */
+  static crmUnreachable(platform: string, message: string): AppException {
+    return new AppException(AppErrorCode.CrmRequestFailed, message, { platform, status: 502, notSent: true });
   }
 
   static crmAuthorizationFailed(platform: string, message: string): AppException {

@@ -163,6 +163,15 @@ export interface CrmConnector {
    */
   accountKey?(user: ConnectorUser): string;
 
+  /**
+   * True when updateMessageLog adds the messages it is given to the log instead of
+   * replacing the log's body with `composedLogDetails`. The core then sends such a
+   * connector one message per create or update and records each as logged before the
+   * next, and does not repeat an update whose outcome is unknown (a repeat would add the
+   * message twice). Config connectors written for App Connect's per-message pattern are.
+   */
+  readonly appendsMessages?: boolean;
+
   /** The value connectors put on their CRM requests for these credentials. */
   getAuthHeader(credentials: CrmCredentials): string;
 

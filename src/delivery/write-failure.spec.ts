@@ -19,6 +19,15 @@ describe('classifyFailure', () => {
     });
   });
 
+  it('keeps a write whose request never reached the CRM, which cannot have landed', () => {
+    expect(classifyFailure(AppException.crmUnreachable('pipedrive', 'Pipedrive could not be reached (ECONNREFUSED).'), 'worker')).toEqual({
+      kind: 'retry',
+      mayHaveLanded: false,
+      unexpected: false,
+      reason: 'Pipedrive could not be reached (ECONNREFUSED).',
+    });
+  });
+
   it('keeps a write after a 429, which the CRM did not carry out', () => {
     expect(classifyFailure(crm(429), 'worker')).toMatchObject({ kind: 'retry', mayHaveLanded: false, rateLimited: true });
   });

@@ -47,6 +47,7 @@ export function classifyFailure(error: unknown, mode: AttemptMode): FailureVerdi
     case AppErrorCode.CrmRequestFailed: {
       const { status, retryAfterMs } = error.details;
       const wait = retryAfterMs !== undefined ? { retryAfterMs } : {};
+      if (error.details.notSent) return { kind: 'retry', mayHaveLanded: false, unexpected: false, reason };
       // No status: the connector itself judged the answer a refusal (e.g. no log id).
       if (status === undefined) return { kind: 'refused', mayHaveLanded: false, unexpected: false, reason };
       if (RETRYABLE_STATUSES.has(status)) {

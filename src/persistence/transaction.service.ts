@@ -25,6 +25,12 @@ export class TransactionService {
     this.postgres = dataSource.options.type === 'postgres';
   }
 
+  /** Runs a few writes as one transaction whose commit is flushed before it resolves (PostgreSQL). */
+  runDurably<T>(work: (scope: LockScope) => Promise<T>): Promise<T> {
+    if (!this.postgres) return work({ manager: this.dataSource.manager });
+    return this.dataSource.transaction((manager) => work({ manager }));
+  }
+
   /**
    * Records what a CRM write did. On PostgreSQL the commit does not wait for
    * its WAL flush (synchronous_commit off for this transaction only): a database crash in

@@ -269,11 +269,10 @@ export class CrmHttpClient {
         504,
       );
     }
-    return AppException.crmRequestFailed(
-      platform,
-      `${displayName} could not be reached (${error.code ?? 'network error'}).`,
-      502,
-    );
+    const message = `${displayName} could not be reached (${error.code ?? 'network error'}).`;
+    // No connection, no request: a write refused this way is tried again without a lookup.
+    if (error.code && NOT_SENT_CODES.has(error.code)) return AppException.crmUnreachable(platform, message);
+    return AppException.crmRequestFailed(platform, message, 502);
   }
 
   private crmMessage(body: unknown): string | undefined {
@@ -295,6 +294,9 @@ export class CrmHttpClient {
     return `${this.options.platform} ${request.method} ${path}`;
   }
 }
+
+/** Network errors raised before a request left: the CRM cannot have seen it. */
+const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
 
 /** The status a failed request is counted under: the CRM's HTTP status, or why there was none. */
 const outcomeLabels = new WeakMap<object, string>();

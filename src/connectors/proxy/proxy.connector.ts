@@ -45,6 +45,8 @@ interface TokenResponse {
 export class ProxyConnector implements CrmConnector {
   readonly name: string;
   readonly manifest: ConnectorManifest;
+  /** A config written for App Connect's per-message pattern adds each message with an update of its own. */
+  readonly appendsMessages: boolean;
   private readonly auth: ProxyAuth;
   private readonly oauth: (ProxyOAuth & { clientId?: string; clientSecret?: string; redirectUri?: string }) | undefined;
   private readonly secretKey: string | undefined;
@@ -55,6 +57,8 @@ export class ProxyConnector implements CrmConnector {
     environment: EnvironmentReader = () => undefined,
   ) {
     this.name = config.meta.name;
+    const update = config.operations.updateMessageLog;
+    this.appendsMessages = update !== undefined && !rendersComposedBody(update);
     this.auth = config.auth ?? {};
     const oauth = this.auth.type === 'oauth' ? this.auth.oauth : undefined;
     this.oauth = oauth && {
@@ -358,13 +362,15 @@ export class ProxyConnector implements CrmConnector {
     const headerName = (operation.auth ?? this.auth).headerName ?? 'Authorization';
     const opAuth = operation.auth ? this.credentialFor(operation.auth, variables) : authHeader;
     // An OAuth token refused with a 401 is refreshed once (by the core) and the request repeated.
-    const refresh = !operation.auth && refreshAuthHeader ? () => refreshAuthHeader() : undefined;
+    const refresh = !operation.auth && refreshAuthHeader ? (rejected: string) => refreshAuthHeader(rejected) : undefined;
     const response = await this.http.request<unknown>({
       method: (operation.method ?? 'GET') as CrmHttpMethod,
       url: /^https?:\/\//i.test(url) ? url : `${baseUrl.replace(/\/+$/, '')}/${url.replace(/^\/+/, '')}`,
       params: asRecord(renderTemplate(operation.query, variables)),
       headers: asRecord(renderTemplate({ ...defaults.defaultHeaders, ...operation.headers }, variables)),
       ...(operation.body !== undefined ? { data: renderTemplate(operation.body, variables) } : {}),
+      // An update that adds a message is not repeated on a 5xx or a timeout, whatever its method.
+      ...(name === 'updateMessageLog' && this.appendsMessages ? { idempotent: false } : {}),
       auth: { authHeader: opAuth, toHeaders: (value) => ({ [headerName]: value }), ...(refresh ? { refresh } : {}) },
       // Configs may put a credential in the path (a token lookup); the logs never show it.
       secretsInPath: [variables.apiKey, variables.accessToken, (variables.user as { accessToken?: unknown } | undefined)?.accessToken, this.secretKey]

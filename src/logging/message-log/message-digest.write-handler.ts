@@ -10,9 +10,10 @@ import type {
 } from '../../connectors/crm-connector.interface.js';
 import { DeliveryService } from '../../delivery/delivery.service.js';
 import { findCreatedLog } from '../../delivery/reconcile.js';
+import { classifyFailure, UnreconcilableWriteError } from '../../delivery/write-failure.js';
 import type { DeliveredWrite, HandledWrite, WriteHandler } from '../../delivery/write-handler.js';
 import type { PendingWriteEntity } from '../../persistence/entities/pending-write.entity.js';
-import type { LockScope } from '../../persistence/transaction.service.js';
+import { type LockScope, TransactionService } from '../../persistence/transaction.service.js';
 import { MessageDigestsRepository } from '../../persistence/repositories/message-digests.repository.js';
 import { MessageLogsRepository } from '../../persistence/repositories/message-logs.repository.js';
 import { composeMessageDigest, type DigestEntry, sortByTime } from '../compose/message-digest.composer.js';
@@ -46,6 +47,11 @@ export type DigestWritePayload = {
   /** Shared SMS notes of the request, rendered as entries. */
   notes: DigestEntry[];
   messages: QueuedMessage[];
+  /**
+   * A user asked to send again a write whose append may have landed (console retry): the
+   * appending path sends it instead of parking it again.
+   */
+  resendUncertain?: boolean;
 };
 
 /** Only the request has these: download links with the RingCentral token, by message key. */
@@ -71,6 +77,7 @@ export class MessageDigestWriteHandler implements WriteHandler, OnModuleInit {
     private readonly delivery: DeliveryService,
     private readonly messageLogs: MessageLogsRepository,
     private readonly digests: MessageDigestsRepository,
+    private readonly transactions: TransactionService,
   ) {}
 
   onModuleInit(): void {
@@ -98,8 +105,11 @@ export class MessageDigestWriteHandler implements WriteHandler, OnModuleInit {
       ...((digest?.entries ?? []) as unknown as DigestEntry[]).filter((entry) => !replaced.has(entry.messageId)),
       ...incoming,
     ]);
-    const { subject, composedLogDetails, sharedSMSLogContent } = this.render(session, payload, entries);
     const media = (volatile as DigestVolatile | undefined)?.media;
+    if (session.connector.appendsMessages) {
+      return this.deliverAppending(write, session, payload, digest, fresh, media, logIds);
+    }
+    const { subject, composedLogDetails, sharedSMSLogContent } = this.render(session, payload, entries);
     const params = {
       ...session.context,
       contactInfo: payload.contactInfo,
@@ -182,6 +192,114 @@ export class MessageDigestWriteHandler implements WriteHandler, OnModuleInit {
       );
     };
     return { returnMessage, data: { logIds }, record };
+  }
+
+  /**
+   * A connector whose updates append the messages they are given (a config written for
+   * App Connect's per-message pattern) gets one CRM call per message, and each message is
+   * recorded as logged right after its call, before the next one. A retry therefore sends
+   * only what no call has taken yet. An append whose outcome is unknown (a timeout, a 5xx,
+   * the server killed during it) is not sent again: it cannot be looked up, and a repeat
+   * would add the message twice. The write is given back (in a request) or parked as
+   * failed with that reason (in the worker), and the console's retry sends it on request.
+   */
+  private async deliverAppending(
+    write: PendingWriteEntity,
+    session: CrmSession,
+    payload: DigestWritePayload,
+    stored: { thirdPartyLogId: string; entries: unknown } | null,
+    fresh: QueuedMessage[],
+    media: Map<string, MediaLinks> | undefined,
+    logIds: string[],
+  ): Promise<HandledWrite> {
+    const { connector } = session;
+    const userId = session.user.id;
+    const name = connector.manifest.displayName;
+    let thirdPartyLogId = stored?.thirdPartyLogId;
+    let entries = (stored?.entries ?? []) as unknown as DigestEntry[];
+    let returnMessage: ReturnMessage | undefined;
+    if (thirdPartyLogId && write.outcomeUnknown && !payload.resendUncertain) {
+      throw new UnreconcilableWriteError(
+        `Adding a message to the ${name} log was interrupted: it may or may not have been added, and ${name} cannot be asked, so it is not sent again.`,
+      );
+    }
+    for (const message of fresh) {
+      entries = sortByTime([...entries.filter((entry) => entry.messageId !== message.entry.messageId), message.entry, ...payload.notes]);
+      const { subject, composedLogDetails, sharedSMSLogContent } = this.render(session, payload, entries);
+      const params = {
+        ...session.context,
+        contactInfo: payload.contactInfo,
+        message: message.message,
+        messages: [message.message],
+        additionalSubmission: payload.additionalSubmission,
+        composedLogDetails,
+        subject,
+        ...(sharedSMSLogContent ? { sharedSMSLogContent } : {}),
+        ...newestMediaLinks([media?.get(message.key) ?? message.media]),
+      };
+      const creating = thirdPartyLogId === undefined;
+      if (creating) {
+        const found = write.outcomeUnknown ? await findCreatedLog(session, write, 'message', payload.contactInfo) : null;
+        if (found) {
+          thirdPartyLogId = found;
+          this.logger.log(`Reconciled an interrupted digest create as ${found} (user ${userId})`);
+        } else {
+          const created = await connector.createMessageLog({ ...params, idempotencyKey: write.writeKey });
+          if (created.logId === undefined || created.logId === null || String(created.logId) === '') {
+            throw AppException.crmRequestFailed(connector.name, created.returnMessage?.message ?? 'The CRM did not create the message log.');
+          }
+          thirdPartyLogId = String(created.logId);
+          returnMessage = created.returnMessage;
+        }
+      } else {
+        try {
+          ({ returnMessage } = await connector.updateMessageLog({ ...params, existingMessageLog: { thirdPartyLogId: thirdPartyLogId! } }));
+        } catch (error) {
+          if (!classifyFailure(error, 'worker').mayHaveLanded) throw error;
+          throw new UnreconcilableWriteError(
+            `${name} may or may not have added a message to its log (${error instanceof Error ? error.message : String(error)}); it cannot be checked, so it is not sent again.`,
+          );
+        }
+      }
+      const logId = thirdPartyLogId!;
+      const sent = { subject, body: sharedSMSLogContent?.body ?? composedLogDetails };
+      // Ledger first: once it says logged, no retry sends the message again. A flushed
+      // commit of its own, since a lost one would mean a second append.
+      await this.transactions.runDurably(async (scope) => {
+        await this.messageLogs.recordAccepted(
+          [{ platform: session.user.platform, userId, messageId: message.key, conversationId: payload.conversationKey, digestKey: payload.digestKey, thirdPartyLogId: logId }],
+          scope,
+        );
+        const storedEntries = entries as unknown as Record<string, unknown>[];
+        if (creating) {
+          await this.digests.create(
+            {
+              userId,
+              digestKey: payload.digestKey,
+              conversationId: payload.conversationKey,
+              contactId: payload.contactId,
+              logDate: payload.logDate,
+              thirdPartyLogId: logId,
+              entries: storedEntries,
+              sentSubject: sent.subject,
+              sentBody: sent.body,
+            },
+            scope,
+          );
+        } else {
+          await this.digests.replaceEntries(userId, payload.digestKey, storedEntries, sent, scope);
+        }
+      });
+    }
+    return { returnMessage, data: { logIds }, record: async () => undefined };
+  }
+
+  /**
+   * A user's retry of a failed digest write: sent as it is, and an append that may have
+   * landed is sent again (the user chose to), instead of being parked once more.
+   */
+  async reopen(write: PendingWriteEntity): Promise<Record<string, unknown>> {
+    return { ...(write.payload as DigestWritePayload), resendUncertain: true };
   }
 
   /** Every message of the write is in the ledger: logged, by whichever write carried it. */
