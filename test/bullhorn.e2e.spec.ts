@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { DataSource } from 'typeorm';
 import { randomUUID } from 'node:crypto';
 import { BullhornConnector } from '../src/connectors/bullhorn/bullhorn.connector.js';
 import { AuthService } from '../src/auth/auth.service.js';
@@ -288,6 +289,12 @@ describe('Bullhorn connector through our routes (e2e, fake Bullhorn)', () => {
       });
       expect(fake.requestsTo('PUT', NOTE)).toHaveLength(1);
       expect(fake.notes.size).toBe(before);
+      // The worker then logs it once, after looking for it by its key. Waited for here, so
+      // its requests (and its token renewals) do not land in later tests' counts.
+      const pending = () => t.get(DataSource).query('SELECT 1 FROM pending_writes') as Promise<unknown[]>;
+      await vi.waitFor(async () => expect(await pending()).toHaveLength(0), { timeout: 15_000, interval: 100 });
+      expect(fake.notes.size).toBe(before + 1);
+      expect(fake.requestsTo('PUT', NOTE)).toHaveLength(2);
     });
   });
 
