@@ -144,9 +144,9 @@ export abstract class FakeCrmServer {
     const failureIndex = this.failures.findIndex((f) => matches(f, recorded));
     if (failureIndex >= 0) {
       const [failure] = this.failures.splice(failureIndex, 1);
-      if (failure!.afterProcessing) this.safeRoute(recorded);
-      const body = failure!.body ?? this.errorBody(failure!.status, `Fake failure ${failure!.status}`, 'injected');
-      return send(res, failure!.status, body, failure!.headers);
+      if (failure.afterProcessing) this.safeRoute(recorded);
+      const body = failure.body ?? this.errorBody(failure.status, `Fake failure ${failure.status}`, 'injected');
+      return send(res, failure.status, body, failure.headers);
     }
 
     const { refuse, headers } = this.admit(recorded);
@@ -160,7 +160,7 @@ export abstract class FakeCrmServer {
     const slowIndex = this.slowdowns.findIndex((d) => matches(d, recorded));
     if (slowIndex >= 0) {
       const [slowdown] = this.slowdowns.splice(slowIndex, 1);
-      await new Promise((resolve) => setTimeout(resolve, slowdown!.ms));
+      await new Promise((resolve) => setTimeout(resolve, slowdown.ms));
       if (res.destroyed) return;
     }
     const [status, body, own] = routed;
