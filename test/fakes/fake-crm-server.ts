@@ -36,7 +36,8 @@ export type FakeAnswer = [number, unknown, Record<string, string>?];
 /** Why the fake answers an error of its own making, so a CRM can tell the two apart in its shape. */
 export type FakeErrorCause = 'injected' | 'crash';
 
-const matches = (rule: { method?: string; path?: RegExp }, r: RecordedRequest) =>
+/** Whether a failure, slowdown or hold (no method or path: any) applies to this request. */
+export const matchesRequest = (rule: { method?: string; path?: RegExp }, r: RecordedRequest): boolean =>
   (!rule.method || rule.method === r.method) && (!rule.path || rule.path.test(r.path));
 
 /**
@@ -120,8 +121,12 @@ export abstract class FakeCrmServer {
     try {
       return this.route(r);
     } catch (error) {
-      return [500, this.errorBody(500, `Fake crashed: ${(error as Error).message}`, 'crash')];
+      return this.crashAnswer(error);
     }
+  }
+
+  private crashAnswer(error: unknown): FakeAnswer {
+    return [500, this.errorBody(500, `Fake crashed: ${(error as Error).message}`, 'crash')];
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -141,7 +146,7 @@ export abstract class FakeCrmServer {
     // The caller may have hung up meanwhile: whatever was carried out stands, the answer goes nowhere.
     if (preempted) return res.destroyed ? undefined : answer(res, preempted);
 
-    const failureIndex = this.failures.findIndex((f) => matches(f, recorded));
+    const failureIndex = this.failures.findIndex((f) => matchesRequest(f, recorded));
     if (failureIndex >= 0) {
       const [failure] = this.failures.splice(failureIndex, 1);
       if (failure.afterProcessing) this.safeRoute(recorded);
@@ -155,9 +160,9 @@ export abstract class FakeCrmServer {
     try {
       routed = this.route(recorded);
     } catch (error) {
-      return send(res, 500, this.errorBody(500, `Fake crashed: ${(error as Error).message}`, 'crash'));
+      return answer(res, this.crashAnswer(error));
     }
-    const slowIndex = this.slowdowns.findIndex((d) => matches(d, recorded));
+    const slowIndex = this.slowdowns.findIndex((d) => matchesRequest(d, recorded));
     if (slowIndex >= 0) {
       const [slowdown] = this.slowdowns.splice(slowIndex, 1);
       await new Promise((resolve) => setTimeout(resolve, slowdown.ms));

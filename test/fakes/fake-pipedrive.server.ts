@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import { setTimeout as delay } from 'node:timers/promises';
-import { FakeCrmServer, type FakeAnswer, type RecordedRequest } from './fake-crm-server.js';
+import { FakeCrmServer, matchesRequest, type FakeAnswer, type RecordedRequest } from './fake-crm-server.js';
 export type { FakeFailure, RecordedRequest } from './fake-crm-server.js';
 
 export interface FakePerson {
@@ -182,9 +182,7 @@ export class FakePipedriveServer extends FakeCrmServer {
       }
       this.writeTimes.push(now);
     }
-    const holdIndex = this.holds.findIndex(
-      (h) => (!h.method || h.method === recorded.method) && (!h.path || h.path.test(recorded.path)),
-    );
+    const holdIndex = this.holds.findIndex((h) => matchesRequest(h, recorded));
     if (holdIndex < 0) return undefined;
     const [hold] = this.holds.splice(holdIndex, 1);
     let answer: FakeAnswer | undefined;
