@@ -2,7 +2,7 @@ import type { LogCreateFailure } from './kit.js';
 
 /**
  * The answer each kit failure gets from a fake whose failNext takes { status, headers,
- * body?, method, path, afterProcessing } (the Pipedrive, Clio, Bullhorn and Freshdesk fakes).
+ * body?, method, path, afterProcessing } (every fake on FakeCrmServer).
  */
 export function cannedFailure(failure: LogCreateFailure, method: string, path: RegExp) {
   switch (failure) {

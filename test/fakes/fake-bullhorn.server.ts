@@ -1,16 +1,6 @@
-import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
-import { parseBody, readBody, send } from './fake-http.js';
-
-/** One request as the fake received it. */
-export interface RecordedRequest {
-  method: string;
-  path: string;
-  query: Record<string, string>;
-  headers: IncomingHttpHeaders;
-  body: unknown;
-}
+import { FakeCrmServer, type FakeAnswer, type RecordedRequest } from './fake-crm-server.js';
+export type { FakeFailure, RecordedRequest } from './fake-crm-server.js';
 
 export type FakePersonEntity = 'ClientContact' | 'Candidate' | 'Lead';
 
@@ -52,18 +42,7 @@ export interface FakeCorporateUser {
   isDeleted: boolean;
 }
 
-/** A canned failure answered instead of the real route, optionally only for matching requests. */
-export interface FakeFailure {
-  status: number;
-  headers?: Record<string, string>;
-  body?: unknown;
-  method?: string;
-  path?: RegExp;
-  /** Carry the request out first, then answer the failure: a write whose answer was lost. */
-  afterProcessing?: boolean;
-}
-
-type Answer = [number, unknown];
+type Answer = FakeAnswer;
 
 const REST_PREFIX = '/rest-services/corp7/';
 const PHONE_FIELDS: Record<FakePersonEntity, string[]> = {
@@ -81,8 +60,7 @@ const PHONE_FIELDS: Record<FakePersonEntity, string[]> = {
  * ClientContact without a company, and answers 401 to an expired BhRestToken. It records
  * every request and can be told to fail the next ones.
  */
-export class FakeBullhornServer {
-  readonly requests: RecordedRequest[] = [];
+export class FakeBullhornServer extends FakeCrmServer {
   readonly users = new Map<number, FakeCorporateUser>();
   readonly persons = new Map<number, FakeBullhornPerson>();
   readonly notes = new Map<number, FakeBullhornNote>();
@@ -97,23 +75,7 @@ export class FakeBullhornServer {
   readonly clientSecret = 'fake-bullhorn-client-secret';
   sessionLifetimeMs = 10 * 60_000;
 
-  private readonly failures: FakeFailure[] = [];
   private nextId = 8000;
-  private server!: Server;
-  url = '';
-
-  static async start(): Promise<FakeBullhornServer> {
-    const fake = new FakeBullhornServer();
-    fake.server = createServer((req, res) => void fake.handle(req, res));
-    await new Promise<void>((resolve) => fake.server.listen(0, '127.0.0.1', resolve));
-    fake.url = `http://127.0.0.1:${(fake.server.address() as AddressInfo).port}`;
-    return fake;
-  }
-
-  async close(): Promise<void> {
-    this.server.closeAllConnections();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
-  }
 
   // ---- set-up helpers -------------------------------------------------------------
 
@@ -160,49 +122,13 @@ export class FakeBullhornServer {
     for (const [token, owner] of this.refreshTokens) if (owner === userId) this.refreshTokens.delete(token);
   }
 
-  failNext(failure: FakeFailure, times = 1): void {
-    for (let i = 0; i < times; i++) this.failures.push(failure);
-  }
-
-  requestsTo(method: string, path: RegExp): RecordedRequest[] {
-    return this.requests.filter((r) => r.method === method && path.test(r.path));
-  }
-
-  reset(): void {
-    this.requests.length = 0;
-    this.failures.length = 0;
-  }
-
   // ---- HTTP -------------------------------------------------------------------
 
-  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const url = new URL(req.url ?? '/', 'http://fake');
-    const raw = await readBody(req);
-    const recorded: RecordedRequest = {
-      method: req.method ?? 'GET',
-      path: url.pathname,
-      query: Object.fromEntries(url.searchParams),
-      headers: req.headers,
-      body: parseBody(raw, req.headers['content-type']),
-    };
-    this.requests.push(recorded);
-    const failureIndex = this.failures.findIndex(
-      (f) => (!f.method || f.method === recorded.method) && (!f.path || f.path.test(recorded.path)),
-    );
-    if (failureIndex >= 0) {
-      const [failure] = this.failures.splice(failureIndex, 1);
-      if (failure.afterProcessing) this.route(recorded);
-      return send(res, failure.status, failure.body ?? { errorCode: failure.status, errorMessage: `Fake failure ${failure.status}` }, failure.headers);
-    }
-    try {
-      const [status, payload] = this.route(recorded);
-      send(res, status, payload);
-    } catch (error) {
-      send(res, 500, { errorCode: 500, errorMessage: `Fake crashed: ${(error as Error).message}` });
-    }
+  protected errorBody(status: number, message: string): unknown {
+    return { errorCode: status, errorMessage: message };
   }
 
-  private route(r: RecordedRequest): Answer {
+  protected route(r: RecordedRequest): Answer {
     if (r.method === 'GET' && r.path === '/rest-services/loginInfo') {
       const user = [...this.users.values()].find((u) => u.username === r.query.username);
       if (!user) return [400, { errorCode: 400, errorMessage: 'Invalid username' }];

@@ -1,16 +1,7 @@
-import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingHttpHeaders } from 'node:http';
 import { randomUUID } from 'node:crypto';
-import { parseBody, readBody, send } from './fake-http.js';
-
-/** One request as the fake received it. */
-export interface RecordedRequest {
-  method: string;
-  path: string;
-  query: Record<string, string>;
-  headers: IncomingHttpHeaders;
-  body: unknown;
-}
+import { FakeCrmServer, type FakeAnswer, type FakeErrorCause, type RecordedRequest } from './fake-crm-server.js';
+export type { FakeFailure, RecordedRequest } from './fake-crm-server.js';
 
 export interface FakeClioUser {
   id: number;
@@ -64,18 +55,7 @@ export interface FakeClioTimeEntry {
   matter: { id: number; display_number: string } | null;
 }
 
-/** A canned failure answered instead of the real route, optionally only for matching requests. */
-export interface FakeFailure {
-  status: number;
-  headers?: Record<string, string>;
-  body?: unknown;
-  method?: string;
-  path?: RegExp;
-  /** Carry the request out first, then answer the failure: a write whose answer was lost. */
-  afterProcessing?: boolean;
-}
-
-type Answer = [number, unknown];
+type Answer = FakeAnswer;
 
 /** Clio refuses pages larger than this. */
 const MAX_LIMIT = 200;
@@ -89,8 +69,7 @@ const MAX_LIMIT = 200;
  * Retry-After when the per-token window is spent. It records every request and can be
  * told to fail the next ones.
  */
-export class FakeClioServer {
-  readonly requests: RecordedRequest[] = [];
+export class FakeClioServer extends FakeCrmServer {
   readonly users = new Map<number, FakeClioUser>();
   readonly contacts = new Map<number, FakeClioContact>();
   readonly matters = new Map<number, FakeClioMatter>();
@@ -113,24 +92,7 @@ export class FakeClioServer {
   rateLimitedAnswers = 0;
 
   private readonly windows = new Map<string, { startedAt: number; used: number }>();
-  private readonly failures: FakeFailure[] = [];
-  private readonly slowdowns: { ms: number; method?: string; path?: RegExp }[] = [];
   private nextId = 5000;
-  private server!: Server;
-  url = '';
-
-  static async start(): Promise<FakeClioServer> {
-    const fake = new FakeClioServer();
-    fake.server = createServer((req, res) => void fake.handle(req, res));
-    await new Promise<void>((resolve) => fake.server.listen(0, '127.0.0.1', resolve));
-    fake.url = `http://127.0.0.1:${(fake.server.address() as AddressInfo).port}`;
-    return fake;
-  }
-
-  async close(): Promise<void> {
-    this.server.closeAllConnections();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
-  }
 
   // ---- set-up helpers -------------------------------------------------------------
 
@@ -188,70 +150,24 @@ export class FakeClioServer {
     this.accessTokens.clear();
   }
 
-  /** The next `times` matching requests get this answer instead of the real one. */
-  failNext(failure: FakeFailure, times = 1): void {
-    for (let i = 0; i < times; i++) this.failures.push(failure);
-  }
-
-  /** The next matching request is carried out, but its answer is held back this long (a lost answer). */
-  slowNext(slowdown: { ms: number; method?: string; path?: RegExp }): void {
-    this.slowdowns.push(slowdown);
-  }
-
-  requestsTo(method: string, path: RegExp): RecordedRequest[] {
-    return this.requests.filter((r) => r.method === method && path.test(r.path));
-  }
-
-  reset(): void {
-    this.requests.length = 0;
-    this.failures.length = 0;
-    this.slowdowns.length = 0;
+  override reset(): void {
+    super.reset();
     this.windows.clear();
     this.rateLimitedAnswers = 0;
   }
 
   // ---- HTTP -------------------------------------------------------------------
 
-  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const url = new URL(req.url ?? '/', 'http://fake');
-    const raw = await readBody(req);
-    const recorded: RecordedRequest = {
-      method: req.method ?? 'GET',
-      path: url.pathname,
-      query: Object.fromEntries(url.searchParams),
-      headers: req.headers,
-      body: parseBody(raw, req.headers['content-type']),
-    };
-    this.requests.push(recorded);
+  protected errorBody(_status: number, message: string, cause: FakeErrorCause): unknown {
+    return { error: { type: cause === 'crash' ? 'InternalServerError' : 'FakeFailure', message } };
+  }
 
-    const failureIndex = this.failures.findIndex(
-      (f) => (!f.method || f.method === recorded.method) && (!f.path || f.path.test(recorded.path)),
-    );
-    if (failureIndex >= 0) {
-      const [failure] = this.failures.splice(failureIndex, 1);
-      if (failure.afterProcessing) this.route(recorded);
-      return send(res, failure.status, failure.body ?? { error: { type: 'FakeFailure', message: `Fake failure ${failure.status}` } }, failure.headers);
-    }
-
-    const limitHeaders = this.countAgainstWindow(recorded.headers.authorization ?? 'anonymous');
-    if (limitHeaders.exceeded) {
-      this.rateLimitedAnswers++;
-      return send(res, 429, { message: 'Too Many Requests' }, limitHeaders.headers);
-    }
-    try {
-      const [status, payload] = this.route(recorded);
-      const slowIndex = this.slowdowns.findIndex(
-        (d) => (!d.method || d.method === recorded.method) && (!d.path || d.path.test(recorded.path)),
-      );
-      if (slowIndex >= 0) {
-        const [slowdown] = this.slowdowns.splice(slowIndex, 1);
-        await new Promise((resolve) => setTimeout(resolve, slowdown.ms));
-        if (res.destroyed) return;
-      }
-      send(res, status, payload, limitHeaders.headers);
-    } catch (error) {
-      send(res, 500, { error: { type: 'InternalServerError', message: `Fake crashed: ${(error as Error).message}` } });
-    }
+  /** Clio's per-token window: every request not failed on purpose counts, and every answer says what is left. */
+  protected override admit(r: RecordedRequest): { refuse?: Answer; headers?: Record<string, string> } {
+    const limit = this.countAgainstWindow(r.headers.authorization ?? 'anonymous');
+    if (!limit.exceeded) return { headers: limit.headers };
+    this.rateLimitedAnswers++;
+    return { refuse: [429, { message: 'Too Many Requests' }, limit.headers] };
   }
 
   /** Clio's headers: the window's size, what is left of it, and its end as a Unix time. */
@@ -273,7 +189,7 @@ export class FakeClioServer {
     return { exceeded: true, headers: { ...headers, 'retry-after': String(Math.max(1, Math.ceil((endsAt - now) / 1000))) } };
   }
 
-  private route(r: RecordedRequest): Answer {
+  protected route(r: RecordedRequest): Answer {
     if (r.method === 'POST' && r.path === '/oauth/token') return this.token(r);
     const userId = this.authenticate(r.headers);
     if (userId === undefined) return [401, { error: { type: 'UnauthorizedError', message: 'The access token is invalid or has expired' } }];

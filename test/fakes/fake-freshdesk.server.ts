@@ -1,5 +1,6 @@
-import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { FakeCrmServer, type FakeAnswer, type RecordedRequest } from './fake-crm-server.js';
+export type { RecordedRequest as RecordedFreshdeskRequest } from './fake-crm-server.js';
+export type { FakeFailure as FreshdeskFailure } from './fake-crm-server.js';
 
 export interface FreshdeskContact {
   id: number;
@@ -23,25 +24,6 @@ export interface FreshdeskTicket {
   tags: string[];
 }
 
-export interface RecordedFreshdeskRequest {
-  method: string;
-  path: string;
-  query: Record<string, string>;
-  headers: IncomingHttpHeaders;
-  body: unknown;
-}
-
-/** A canned failure answered instead of the real route, for the next matching request. */
-export interface FreshdeskFailure {
-  status: number;
-  headers?: Record<string, string>;
-  body?: unknown;
-  method?: string;
-  path?: RegExp;
-  /** Carry the request out first, then answer the failure: a write whose answer was lost. */
-  afterProcessing?: boolean;
-}
-
 const isPositiveInteger = (value: unknown) => typeof value === 'number' && Number.isInteger(value) && value > 0;
 
 /**
@@ -50,8 +32,7 @@ const isPositiveInteger = (value: unknown) => typeof value === 'number' && Numbe
  * (create, update, view) and ticket search by tag. It validates like Freshdesk (integer
  * ids, required fields) and answers 401, 404 and 429 in Freshdesk's shapes.
  */
-export class FakeFreshdeskServer {
-  readonly requests: RecordedFreshdeskRequest[] = [];
+export class FakeFreshdeskServer extends FakeCrmServer {
   readonly contacts = new Map<number, FreshdeskContact>();
   readonly tickets = new Map<number, FreshdeskTicket>();
   /** API key -> agent */
@@ -59,23 +40,7 @@ export class FakeFreshdeskServer {
   /** Answer the next requests with 429 and this Retry-After (seconds). */
   rateLimitNext = 0;
   retryAfterSeconds = 1;
-  url = '';
-  private readonly failures: FreshdeskFailure[] = [];
   private nextId = 5000;
-  private server!: Server;
-
-  static async start(): Promise<FakeFreshdeskServer> {
-    const fake = new FakeFreshdeskServer();
-    fake.server = createServer((req, res) => void fake.handle(req, res));
-    await new Promise<void>((resolve) => fake.server.listen(0, '127.0.0.1', resolve));
-    fake.url = `http://127.0.0.1:${(fake.server.address() as AddressInfo).port}`;
-    return fake;
-  }
-
-  async close(): Promise<void> {
-    this.server.closeAllConnections();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
-  }
 
   addContact(contact: Omit<FreshdeskContact, 'id' | 'created_at' | 'updated_at'>): FreshdeskContact {
     const now = new Date().toISOString();
@@ -84,46 +49,28 @@ export class FakeFreshdeskServer {
     return full;
   }
 
-  /** The next `times` matching requests get this answer instead of the real one. */
-  failNext(failure: FreshdeskFailure, times = 1): void {
-    for (let i = 0; i < times; i++) this.failures.push(failure);
+  protected errorBody(_status: number, message: string): unknown {
+    return { code: 'internal_error', message };
   }
 
-  requestsTo(method: string, path: RegExp): RecordedFreshdeskRequest[] {
-    return this.requests.filter((r) => r.method === method && path.test(r.path));
-  }
-
-  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const url = new URL(req.url ?? '/', 'http://x');
-    let raw = '';
-    for await (const chunk of req) raw += chunk;
-    const body = raw ? (JSON.parse(raw) as unknown) : undefined;
-    const record = { method: req.method ?? 'GET', path: url.pathname, query: Object.fromEntries(url.searchParams), headers: req.headers, body };
-    this.requests.push(record);
-    const send = (status: number, payload: unknown, headers: Record<string, string> = {}) => {
-      res.writeHead(status, { 'content-type': 'application/json', ...headers });
-      res.end(payload === undefined ? '' : JSON.stringify(payload));
-    };
+  /** Freshdesk answers its rate limit and a bad API key before anything else, injected failures included. */
+  protected override preempt(r: RecordedRequest): FakeAnswer | undefined {
     if (this.rateLimitNext > 0) {
       this.rateLimitNext -= 1;
-      return send(429, { message: 'You have exceeded the limit of requests per minute' }, { 'retry-after': String(this.retryAfterSeconds) });
+      return [429, { message: 'You have exceeded the limit of requests per minute' }, { 'retry-after': String(this.retryAfterSeconds) }];
     }
-    const basic = /^Basic (.+)$/.exec(req.headers.authorization ?? '')?.[1];
-    const [key, password] = basic ? Buffer.from(basic, 'base64').toString('utf8').split(':') : [];
-    const agent = key && password === 'X' ? this.agents.get(key) : undefined;
-    if (!agent) return send(401, { code: 'invalid_credentials', message: 'You have to be logged in to perform this action.' });
-
-    const failureIndex = this.failures.findIndex((f) => (!f.method || f.method === record.method) && (!f.path || f.path.test(record.path)));
-    if (failureIndex >= 0) {
-      const [failure] = this.failures.splice(failureIndex, 1);
-      if (failure.afterProcessing) this.route(record, agent);
-      return send(failure.status, failure.body ?? { code: 'internal_error', message: `Fake failure ${failure.status}` }, failure.headers);
-    }
-    const [status, payload] = this.route(record, agent);
-    send(status, payload);
+    if (!this.agentOf(r)) return [401, { code: 'invalid_credentials', message: 'You have to be logged in to perform this action.' }];
+    return undefined;
   }
 
-  private route(r: RecordedFreshdeskRequest, agent: { id: number; name: string; email: string }): [number, unknown] {
+  private agentOf(r: RecordedRequest): { id: number; name: string; email: string } | undefined {
+    const basic = /^Basic (.+)$/.exec(r.headers.authorization ?? '')?.[1];
+    const [key, password] = basic ? Buffer.from(basic, 'base64').toString('utf8').split(':') : [];
+    return key && password === 'X' ? this.agents.get(key) : undefined;
+  }
+
+  protected route(r: RecordedRequest): FakeAnswer {
+    const agent = this.agentOf(r)!;
     let match: RegExpMatchArray | null;
     if (r.method === 'GET' && r.path === '/api/v2/agents/me') {
       return [200, { id: agent.id, available: true, contact: { name: agent.name, email: agent.email, time_zone: 'Eastern Time (US & Canada)' } }];

@@ -1,15 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { parseBody, readBody, send } from './fake-http.js';
-
-export interface RecordedHubSpotRequest {
-  method: string;
-  path: string;
-  query: Record<string, string>;
-  headers: IncomingHttpHeaders;
-  body: unknown;
-}
+import { FakeCrmServer, type FakeAnswer, type FakeErrorCause, type RecordedRequest } from './fake-crm-server.js';
+export type { RecordedRequest as RecordedHubSpotRequest } from './fake-crm-server.js';
+export type { FakeFailure as HubSpotFailure } from './fake-crm-server.js';
 
 /** A CRM object as HubSpot's v3 object API answers it. */
 export interface HubSpotObject {
@@ -28,19 +20,8 @@ export interface HubSpotUser {
   user: string;
 }
 
-/** A canned failure answered instead of the real route, for the next matching request. */
-export interface HubSpotFailure {
-  status: number;
-  headers?: Record<string, string>;
-  body?: unknown;
-  method?: string;
-  path?: RegExp;
-  /** Carry the request out first, then answer the failure: a write whose answer was lost. */
-  afterProcessing?: boolean;
-}
-
 type ObjectType = 'contacts' | 'calls' | 'communications';
-type Answer = [number, unknown];
+type Answer = FakeAnswer;
 
 /**
  * The properties each object type knows: HubSpot refuses a write naming any other. The
@@ -67,8 +48,7 @@ const error = (status: number, category: string, message: string): Answer => [
  * bearer tokens on every CRM request, and HubSpot's error shape ({status, message,
  * correlationId, category}). Records every request and can be told to fail the next ones.
  */
-export class FakeHubSpotServer {
-  readonly requests: RecordedHubSpotRequest[] = [];
+export class FakeHubSpotServer extends FakeCrmServer {
   readonly objects: Record<ObjectType, Map<string, HubSpotObject>> = { contacts: new Map(), calls: new Map(), communications: new Map() };
   readonly users = new Map<number, HubSpotUser>();
   /** access token -> user id; clear it to make every issued token "expired". */
@@ -78,23 +58,7 @@ export class FakeHubSpotServer {
   readonly clientId = 'hubspot-fake-client-id';
   readonly clientSecret = 'hubspot-fake-client-secret';
   readonly hubId = 4455;
-  url = '';
-  private readonly failures: HubSpotFailure[] = [];
   private nextId = 9000;
-  private server!: Server;
-
-  static async start(): Promise<FakeHubSpotServer> {
-    const fake = new FakeHubSpotServer();
-    fake.server = createServer((req, res) => void fake.handle(req, res));
-    await new Promise<void>((resolve) => fake.server.listen(0, '127.0.0.1', resolve));
-    fake.url = `http://127.0.0.1:${(fake.server.address() as AddressInfo).port}`;
-    return fake;
-  }
-
-  async close(): Promise<void> {
-    this.server.closeAllConnections();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
-  }
 
   addUser(user: HubSpotUser): HubSpotUser {
     this.users.set(user.user_id, user);
@@ -115,40 +79,11 @@ export class FakeHubSpotServer {
     this.accessTokens.clear();
   }
 
-  failNext(failure: HubSpotFailure, times = 1): void {
-    for (let i = 0; i < times; i++) this.failures.push(failure);
+  protected errorBody(_status: number, message: string, cause: FakeErrorCause): unknown {
+    return { status: 'error', message, correlationId: randomUUID(), category: cause === 'crash' ? 'INTERNAL_ERROR' : 'FAKE' };
   }
 
-  requestsTo(method: string, path: RegExp): RecordedHubSpotRequest[] {
-    return this.requests.filter((r) => r.method === method && path.test(r.path));
-  }
-
-  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const url = new URL(req.url ?? '/', 'http://fake');
-    const raw = await readBody(req);
-    const recorded: RecordedHubSpotRequest = {
-      method: req.method ?? 'GET',
-      path: url.pathname,
-      query: Object.fromEntries(url.searchParams),
-      headers: req.headers,
-      body: parseBody(raw, req.headers['content-type']),
-    };
-    this.requests.push(recorded);
-    const failureIndex = this.failures.findIndex((f) => (!f.method || f.method === recorded.method) && (!f.path || f.path.test(recorded.path)));
-    if (failureIndex >= 0) {
-      const [failure] = this.failures.splice(failureIndex, 1);
-      if (failure.afterProcessing) this.route(recorded);
-      return send(res, failure.status, failure.body ?? { status: 'error', message: `Fake failure ${failure.status}`, correlationId: randomUUID(), category: 'FAKE' }, failure.headers);
-    }
-    try {
-      const [status, payload] = this.route(recorded);
-      send(res, status, payload);
-    } catch (caught) {
-      send(res, 500, { status: 'error', message: `Fake crashed: ${(caught as Error).message}`, correlationId: randomUUID(), category: 'INTERNAL_ERROR' });
-    }
-  }
-
-  private route(r: RecordedHubSpotRequest): Answer {
+  protected route(r: RecordedRequest): Answer {
     if (r.method === 'POST' && r.path === '/oauth/v1/token') return this.token(r);
     let match: RegExpMatchArray | null;
     if (r.method === 'GET' && (match = r.path.match(/^\/oauth\/v1\/access-tokens\/([^/]+)$/))) {
@@ -253,7 +188,7 @@ export class FakeHubSpotServer {
     return [200, { total: results.length, results: results.map((object) => this.view(object)) }];
   }
 
-  private token(r: RecordedHubSpotRequest): Answer {
+  private token(r: RecordedRequest): Answer {
     const form = (r.body ?? {}) as Record<string, string>;
     if (form.client_id !== this.clientId || form.client_secret !== this.clientSecret) {
       return [400, { status: 'BAD_CLIENT_ID', message: 'missing or unknown client id', correlationId: randomUUID() }];

@@ -1,15 +1,5 @@
-import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { parseBody, readBody, send } from './fake-http.js';
-
-/** One request as the fake received it. */
-export interface RecordedRequest {
-  method: string;
-  path: string;
-  query: Record<string, string>;
-  headers: IncomingHttpHeaders;
-  body: unknown;
-}
+import { FakeCrmServer, type FakeAnswer, type RecordedRequest } from './fake-crm-server.js';
+export type { FakeFailure, RecordedRequest } from './fake-crm-server.js';
 
 export interface FakeInsightlyUser {
   USER_ID: number;
@@ -51,17 +41,7 @@ export interface FakeInsightlyEvent {
   LINKS: { LINK_ID: number; LINK_OBJECT_NAME: string; LINK_OBJECT_ID: number }[];
 }
 
-export interface FakeFailure {
-  status: number;
-  headers?: Record<string, string>;
-  body?: unknown;
-  method?: string;
-  path?: RegExp;
-  /** Carry the request out first, then answer the failure: a write whose answer was lost. */
-  afterProcessing?: boolean;
-}
-
-type Answer = [number, unknown];
+type Answer = FakeAnswer;
 
 const ROOT = '/v3.1/';
 const PHONE_FIELDS: Record<FakePersonType, string[]> = { Contact: ['PHONE', 'PHONE_MOBILE'], Lead: ['PHONE', 'MOBILE'] };
@@ -78,35 +58,17 @@ const insightlyNow = () => new Date().toISOString().slice(0, 19).replace('T', ' 
  * LAST_NAME and a link to a record that does not exist. It records every request, and can
  * fail or hold back the next matching ones.
  */
-export class FakeInsightlyServer {
-  readonly requests: RecordedRequest[] = [];
+export class FakeInsightlyServer extends FakeCrmServer {
   /** API key -> user id; delete one to revoke the key. */
   readonly apiKeys = new Map<string, number>();
   readonly users = new Map<number, FakeInsightlyUser>();
   readonly people = new Map<string, FakeInsightlyPerson>();
   readonly events = new Map<number, FakeInsightlyEvent>();
 
-  private readonly failures: FakeFailure[] = [];
-  private readonly slowdowns: { ms: number; method?: string; path?: RegExp }[] = [];
   private nextId = 3000;
-  private server!: Server;
-  url = '';
-
-  static async start(): Promise<FakeInsightlyServer> {
-    const fake = new FakeInsightlyServer();
-    fake.server = createServer((req, res) => void fake.handle(req, res));
-    await new Promise<void>((resolve) => fake.server.listen(0, '127.0.0.1', resolve));
-    fake.url = `http://127.0.0.1:${(fake.server.address() as AddressInfo).port}`;
-    return fake;
-  }
 
   get apiRoot(): string {
     return `${this.url}/v3.1`;
-  }
-
-  async close(): Promise<void> {
-    this.server.closeAllConnections();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
 
   // ---- set-up helpers -------------------------------------------------------------
@@ -134,63 +96,14 @@ export class FakeInsightlyServer {
     return this.people.get(`${type}:${Number(id)}`);
   }
 
-  failNext(failure: FakeFailure, times = 1): void {
-    for (let i = 0; i < times; i++) this.failures.push(failure);
-  }
-
-  /** The next matching request is carried out, but its answer is held back this long (a lost answer). */
-  slowNext(slowdown: { ms: number; method?: string; path?: RegExp }): void {
-    this.slowdowns.push(slowdown);
-  }
-
-  requestsTo(method: string, path: RegExp): RecordedRequest[] {
-    return this.requests.filter((r) => r.method === method && path.test(r.path));
-  }
-
-  reset(): void {
-    this.requests.length = 0;
-    this.failures.length = 0;
-    this.slowdowns.length = 0;
-  }
-
   // ---- HTTP -------------------------------------------------------------------
 
-  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const url = new URL(req.url ?? '/', 'http://fake');
-    const raw = await readBody(req);
-    const recorded: RecordedRequest = {
-      method: req.method ?? 'GET',
-      path: url.pathname,
-      query: Object.fromEntries(url.searchParams),
-      headers: req.headers,
-      body: parseBody(raw, req.headers['content-type']),
-    };
-    this.requests.push(recorded);
-    const failureIndex = this.failures.findIndex(
-      (f) => (!f.method || f.method === recorded.method) && (!f.path || f.path.test(recorded.path)),
-    );
-    if (failureIndex >= 0) {
-      const [failure] = this.failures.splice(failureIndex, 1);
-      if (failure.afterProcessing) this.route(recorded);
-      return send(res, failure.status, failure.body ?? { Message: `Fake failure ${failure.status}` }, failure.headers);
-    }
-    try {
-      const [status, payload] = this.route(recorded);
-      const slowIndex = this.slowdowns.findIndex(
-        (d) => (!d.method || d.method === recorded.method) && (!d.path || d.path.test(recorded.path)),
-      );
-      if (slowIndex >= 0) {
-        const [slowdown] = this.slowdowns.splice(slowIndex, 1);
-        await new Promise((resolve) => setTimeout(resolve, slowdown.ms));
-        if (res.destroyed) return;
-      }
-      send(res, status, payload);
-    } catch (error) {
-      send(res, 500, { Message: `Fake crashed: ${(error as Error).message}` });
-    }
+  /** Insightly (ASP.NET Web API) names its error text Message. */
+  protected errorBody(_status: number, message: string): unknown {
+    return { Message: message };
   }
 
-  private route(r: RecordedRequest): Answer {
+  protected route(r: RecordedRequest): Answer {
     if (!r.path.toLowerCase().startsWith(ROOT)) return [404, { Message: `No HTTP resource was found that matches ${r.path}` }];
     const userId = this.authenticate(r.headers.authorization);
     if (userId === undefined) return [401, { Message: 'Authorization has been denied for this request.' }];

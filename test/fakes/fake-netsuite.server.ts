@@ -1,16 +1,7 @@
-import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
-import { parseBody, readBody, send } from './fake-http.js';
-
-/** One request as the fake received it. */
-export interface RecordedRequest {
-  method: string;
-  path: string;
-  query: Record<string, string>;
-  headers: IncomingHttpHeaders;
-  body: unknown;
-}
+import type { IncomingHttpHeaders } from 'node:http';
+import { FakeCrmServer, type FakeAnswer, type RecordedRequest } from './fake-crm-server.js';
+export type { FakeFailure, RecordedRequest } from './fake-crm-server.js';
 
 export interface FakeNetSuiteEmployee {
   id: string;
@@ -78,18 +69,7 @@ export interface FakeNetSuitePhoneCall {
   externalId?: string;
 }
 
-/** A canned failure answered instead of the real route, optionally only for matching requests. */
-export interface FakeFailure {
-  status: number;
-  headers?: Record<string, string>;
-  body?: unknown;
-  method?: string;
-  path?: RegExp;
-  /** Carry the request out first, then answer the failure: a write whose answer was lost. */
-  afterProcessing?: boolean;
-}
-
-type Answer = [number, unknown, Record<string, string>?];
+type Answer = FakeAnswer;
 
 const RECORD = '/services/rest/record/v1';
 
@@ -103,8 +83,7 @@ const RECORD = '/services/rest/record/v1';
  * (phone lookups, transactions of entities, phone calls by external id) and refuses others.
  * It records every request and can be told to fail or hold back the next ones.
  */
-export class FakeNetSuiteServer {
-  readonly requests: RecordedRequest[] = [];
+export class FakeNetSuiteServer extends FakeCrmServer {
   readonly employees = new Map<string, FakeNetSuiteEmployee>();
   readonly subsidiaries = new Map<string, { id: string; name: string; timeZone: string }>();
   readonly contacts = new Map<string, FakeNetSuiteContact>();
@@ -120,24 +99,7 @@ export class FakeNetSuiteServer {
   /** Employees whose role may not read subsidiaries (403, as NetSuite answers a missing permission). */
   readonly noSubsidiaryAccess = new Set<string>();
 
-  private readonly failures: FakeFailure[] = [];
-  private readonly slowdowns: { ms: number; method?: string; path?: RegExp }[] = [];
   private nextId = 1000;
-  private server!: Server;
-  url = '';
-
-  static async start(): Promise<FakeNetSuiteServer> {
-    const fake = new FakeNetSuiteServer();
-    fake.server = createServer((req, res) => void fake.handle(req, res));
-    await new Promise<void>((resolve) => fake.server.listen(0, '127.0.0.1', resolve));
-    fake.url = `http://127.0.0.1:${(fake.server.address() as AddressInfo).port}`;
-    return fake;
-  }
-
-  async close(): Promise<void> {
-    this.server.closeAllConnections();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
-  }
 
   // ---- set-up helpers -------------------------------------------------------------
 
@@ -189,75 +151,18 @@ export class FakeNetSuiteServer {
     for (const [token, owner] of this.refreshTokens) if (owner === entity) this.refreshTokens.delete(token);
   }
 
-  /** The next `times` matching requests get this answer instead of the real one. */
-  failNext(failure: FakeFailure, times = 1): void {
-    for (let i = 0; i < times; i++) this.failures.push(failure);
-  }
-
-  /** The next matching request is carried out, but its answer is held back this long (a lost answer). */
-  slowNext(slowdown: { ms: number; method?: string; path?: RegExp }): void {
-    this.slowdowns.push(slowdown);
-  }
-
-  requestsTo(method: string, path: RegExp): RecordedRequest[] {
-    return this.requests.filter((r) => r.method === method && path.test(r.path));
-  }
-
   /** The SuiteQL statements received since the last reset. */
   suiteQlQueries(): string[] {
     return this.requestsTo('POST', /\/query\/v1\/suiteql$/).map((r) => String((r.body as { q?: string } | undefined)?.q ?? ''));
   }
 
-  reset(): void {
-    this.requests.length = 0;
-    this.failures.length = 0;
-    this.slowdowns.length = 0;
-  }
-
   // ---- HTTP -------------------------------------------------------------------
 
-  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const url = new URL(req.url ?? '/', 'http://fake');
-    const raw = await readBody(req);
-    const recorded: RecordedRequest = {
-      method: req.method ?? 'GET',
-      path: url.pathname,
-      query: Object.fromEntries(url.searchParams),
-      headers: req.headers,
-      body: parseBody(raw, req.headers['content-type']),
-    };
-    this.requests.push(recorded);
-
-    const failureIndex = this.failures.findIndex(
-      (f) => (!f.method || f.method === recorded.method) && (!f.path || f.path.test(recorded.path)),
-    );
-    if (failureIndex >= 0) {
-      const [failure] = this.failures.splice(failureIndex, 1);
-      if (failure.afterProcessing) this.route(recorded);
-      return send(res, failure.status, failure.body ?? error(failure.status, 'UNEXPECTED_ERROR', `Fake failure ${failure.status}`), failure.headers);
-    }
-    try {
-      const [status, payload, headers] = this.route(recorded);
-      const slowIndex = this.slowdowns.findIndex(
-        (d) => (!d.method || d.method === recorded.method) && (!d.path || d.path.test(recorded.path)),
-      );
-      if (slowIndex >= 0) {
-        const [slowdown] = this.slowdowns.splice(slowIndex, 1);
-        await new Promise((resolve) => setTimeout(resolve, slowdown.ms));
-        if (res.destroyed) return;
-      }
-      if (status === 204) {
-        res.writeHead(204, headers ?? {});
-        res.end();
-        return;
-      }
-      send(res, status, payload, headers);
-    } catch (failure) {
-      send(res, 500, error(500, 'UNEXPECTED_ERROR', `Fake crashed: ${(failure as Error).message}`));
-    }
+  protected errorBody(status: number, message: string): unknown {
+    return error(status, 'UNEXPECTED_ERROR', message);
   }
 
-  private route(r: RecordedRequest): Answer {
+  protected route(r: RecordedRequest): Answer {
     if (r.method === 'POST' && r.path === '/services/rest/auth/oauth2/v1/token') return this.token(r);
     if (r.method === 'POST' && r.path === '/services/rest/auth/oauth2/v1/revoke') return this.revoke(r);
     const entity = this.authenticate(r.headers);

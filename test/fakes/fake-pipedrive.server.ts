@@ -1,17 +1,8 @@
-import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
+import type { IncomingHttpHeaders } from 'node:http';
 import { setTimeout as delay } from 'node:timers/promises';
-import { parseBody, readBody, send } from './fake-http.js';
-
-/** One request as the fake received it. */
-export interface RecordedRequest {
-  method: string;
-  path: string;
-  query: Record<string, string>;
-  headers: IncomingHttpHeaders;
-  body: unknown;
-}
+import { FakeCrmServer, matchesRequest, type FakeAnswer, type RecordedRequest } from './fake-crm-server.js';
+export type { FakeFailure, RecordedRequest } from './fake-crm-server.js';
 
 export interface FakePerson {
   id: number;
@@ -35,17 +26,6 @@ export interface FakeUser {
   timezone_offset: string;
   company_id: number;
   company_domain: string;
-}
-
-/** A canned failure answered instead of the real route, optionally only for matching requests. */
-export interface FakeFailure {
-  status: number;
-  headers?: Record<string, string>;
-  body?: unknown;
-  method?: string;
-  path?: RegExp;
-  /** Carry the request out first, then answer the failure: a write whose answer was lost. */
-  afterProcessing?: boolean;
 }
 
 /**
@@ -73,8 +53,7 @@ const ACTIVITY_TYPES = [
  * endpoint). It checks credentials like Pipedrive does, records every request, and
  * can be told to fail the next requests.
  */
-export class FakePipedriveServer {
-  readonly requests: RecordedRequest[] = [];
+export class FakePipedriveServer extends FakeCrmServer {
   readonly persons = new Map<number, FakePerson>();
   readonly activities = new Map<number, FakeActivity>();
   activityTypes = ACTIVITY_TYPES.map((type) => ({ ...type }));
@@ -98,25 +77,8 @@ export class FakePipedriveServer {
   rateLimited = 0;
   private readonly writeTimes: number[] = [];
 
-  private readonly failures: FakeFailure[] = [];
   private readonly holds: FakeHold[] = [];
   private nextId = 1000;
-  private server!: Server;
-  private port = 0;
-  url = '';
-
-  static async start(): Promise<FakePipedriveServer> {
-    const fake = new FakePipedriveServer();
-    await fake.listen();
-    fake.url = `http://127.0.0.1:${fake.port}`;
-    return fake;
-  }
-
-  async close(): Promise<void> {
-    if (!this.server.listening) return;
-    this.server.closeAllConnections();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
-  }
 
   /** Down: the port refuses connections and open ones are cut, until acceptConnections(). */
   refuseConnections(): Promise<void> {
@@ -126,13 +88,6 @@ export class FakePipedriveServer {
   /** Back on the same port, with everything it held before. */
   acceptConnections(): Promise<void> {
     return this.listen();
-  }
-
-  private async listen(): Promise<void> {
-    if (this.server?.listening) return;
-    this.server = createServer((req, res) => void this.handle(req, res));
-    await new Promise<void>((resolve) => this.server.listen(this.port, '127.0.0.1', resolve));
-    this.port = (this.server.address() as AddressInfo).port;
   }
 
   // ---- set-up helpers -------------------------------------------------------------
@@ -191,41 +146,24 @@ export class FakePipedriveServer {
     this.accessTokens.clear();
   }
 
-  /** The next `times` matching requests get this answer instead of the real one. */
-  failNext(failure: FakeFailure, times = 1): void {
-    for (let i = 0; i < times; i++) this.failures.push(failure);
-  }
-
   /** The next `times` matching requests are answered late (see FakeHold). */
   holdNext(hold: FakeHold, times = 1): void {
     for (let i = 0; i < times; i++) this.holds.push(hold);
   }
 
-  requestsTo(method: string, path: RegExp): RecordedRequest[] {
-    return this.requests.filter((r) => r.method === method && path.test(r.path));
-  }
-
-  reset(): void {
-    this.requests.length = 0;
-    this.failures.length = 0;
+  override reset(): void {
+    super.reset();
     this.holds.length = 0;
   }
 
   // ---- HTTP -------------------------------------------------------------------
 
-  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const arrivedAt = performance.now();
-    const url = new URL(req.url ?? '/', 'http://fake');
-    const raw = await readBody(req);
-    const body = parseBody(raw, req.headers['content-type']);
-    const recorded: RecordedRequest = {
-      method: req.method ?? 'GET',
-      path: url.pathname,
-      query: Object.fromEntries(url.searchParams),
-      headers: req.headers,
-      body,
-    };
-    this.requests.push(recorded);
+  protected errorBody(_status: number, message: string): unknown {
+    return { success: false, error: message };
+  }
+
+  /** The stand-in latency, the write limit and holds come before injected failures; a hold answers without the budget headers. */
+  protected override async preempt(recorded: RecordedRequest, arrivedAt: number): Promise<FakeAnswer | undefined> {
     if (this.latencyMs > 0) await waitUntil(arrivedAt + this.latencyMs);
 
     if (this.writeLimit && recorded.method !== 'GET' && recorded.path.startsWith('/api/')) {
@@ -235,55 +173,30 @@ export class FakePipedriveServer {
       if (this.writeTimes.length >= writes) {
         this.rateLimited += 1;
         const retryAfter = Math.max(1, Math.ceil((this.writeTimes[0]! + windowMs - now) / 1000));
-        return send(res, 429, { success: false, error: 'Request over limit' }, {
+        return [429, { success: false, error: 'Request over limit' }, {
           'retry-after': String(retryAfter),
           'x-ratelimit-limit': String(writes),
           'x-ratelimit-remaining': '0',
           'x-ratelimit-reset': String(retryAfter),
-        });
+        }];
       }
       this.writeTimes.push(now);
     }
-    const holdIndex = this.holds.findIndex(
-      (h) => (!h.method || h.method === recorded.method) && (!h.path || h.path.test(recorded.path)),
-    );
-    if (holdIndex >= 0) {
-      const [hold] = this.holds.splice(holdIndex, 1);
-      let answer: [number, unknown] | undefined;
-      if (!hold.beforeProcessing) answer = this.safeRoute(recorded);
-      await Promise.all([hold.ms ? delay(hold.ms) : undefined, hold.until?.catch(() => undefined)]);
-      answer ??= this.safeRoute(recorded);
-      // The caller may have hung up meanwhile: the write stands, the answer goes nowhere.
-      if (!res.destroyed) send(res, answer[0], answer[1]);
-      return;
-    }
-
-    const failureIndex = this.failures.findIndex(
-      (f) => (!f.method || f.method === recorded.method) && (!f.path || f.path.test(recorded.path)),
-    );
-    if (failureIndex >= 0) {
-      const [failure] = this.failures.splice(failureIndex, 1);
-      if (failure.afterProcessing) this.route(recorded);
-      return send(res, failure.status, failure.body ?? { success: false, error: `Fake failure ${failure.status}` }, failure.headers);
-    }
-
-    try {
-      const [status, payload] = this.route(recorded);
-      send(res, status, payload, { 'x-ratelimit-limit': '80', 'x-ratelimit-remaining': '79', 'x-ratelimit-reset': '2' });
-    } catch (error) {
-      send(res, 500, { success: false, error: `Fake crashed: ${(error as Error).message}` });
-    }
+    const holdIndex = this.holds.findIndex((h) => matchesRequest(h, recorded));
+    if (holdIndex < 0) return undefined;
+    const [hold] = this.holds.splice(holdIndex, 1);
+    let answer: FakeAnswer | undefined;
+    if (!hold.beforeProcessing) answer = this.safeRoute(recorded);
+    await Promise.all([hold.ms ? delay(hold.ms) : undefined, hold.until?.catch(() => undefined)]);
+    return answer ?? this.safeRoute(recorded);
   }
 
-  private safeRoute(r: RecordedRequest): [number, unknown] {
-    try {
-      return this.route(r);
-    } catch (error) {
-      return [500, { success: false, error: `Fake crashed: ${(error as Error).message}` }];
-    }
+  /** Pipedrive's budget headers on every routed answer. */
+  protected override admit(): { headers: Record<string, string> } {
+    return { headers: { 'x-ratelimit-limit': '80', 'x-ratelimit-remaining': '79', 'x-ratelimit-reset': '2' } };
   }
 
-  private route(r: RecordedRequest): [number, unknown] {
+  protected route(r: RecordedRequest): [number, unknown] {
     if (r.method === 'POST' && r.path === '/oauth/token') return this.token(r);
     const userId = this.authenticate(r.headers);
     if (userId === undefined) return [401, { success: false, error: 'unauthorized access', errorCode: 401 }];

@@ -1,16 +1,6 @@
-import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
-import { parseBody, readBody, send } from './fake-http.js';
-
-/** One request as the fake received it. */
-export interface RecordedRequest {
-  method: string;
-  path: string;
-  query: Record<string, string>;
-  headers: IncomingHttpHeaders;
-  body: unknown;
-}
+import { FakeCrmServer, type FakeAnswer, type RecordedRequest } from './fake-crm-server.js';
+export type { FakeFailure, RecordedRequest } from './fake-crm-server.js';
 
 export interface FakeRedtailUser {
   id: number;
@@ -49,17 +39,7 @@ export interface FakeRedtailActivity {
   updated_at: string;
 }
 
-export interface FakeFailure {
-  status: number;
-  headers?: Record<string, string>;
-  body?: unknown;
-  method?: string;
-  path?: RegExp;
-  /** Carry the request out first, then answer the failure: a write whose answer was lost. */
-  afterProcessing?: boolean;
-}
-
-type Answer = [number, unknown];
+type Answer = FakeAnswer;
 
 export const REDTAIL_ROOT = '/api/public/v1';
 const PAGE_SIZE = 25;
@@ -74,8 +54,7 @@ const PAGE_SIZE = 25;
  * category the database does not have or a link to a missing contact. It records every
  * request, and can fail or hold back the next matching ones.
  */
-export class FakeRedtailServer {
-  readonly requests: RecordedRequest[] = [];
+export class FakeRedtailServer extends FakeCrmServer {
   readonly apiKey = 'fake-redtail-partner-key';
   readonly users = new Map<number, FakeRedtailUser>();
   /** user key -> user id; delete one to revoke it. */
@@ -89,27 +68,10 @@ export class FakeRedtailServer {
     { id: 4, name: 'Compliance', deleted: false },
   ];
 
-  private readonly failures: FakeFailure[] = [];
-  private readonly slowdowns: { ms: number; method?: string; path?: RegExp }[] = [];
   private nextId = 9000;
-  private server!: Server;
-  url = '';
-
-  static async start(): Promise<FakeRedtailServer> {
-    const fake = new FakeRedtailServer();
-    fake.server = createServer((req, res) => void fake.handle(req, res));
-    await new Promise<void>((resolve) => fake.server.listen(0, '127.0.0.1', resolve));
-    fake.url = `http://127.0.0.1:${(fake.server.address() as AddressInfo).port}`;
-    return fake;
-  }
 
   get apiRoot(): string {
     return `${this.url}${REDTAIL_ROOT}`;
-  }
-
-  async close(): Promise<void> {
-    this.server.closeAllConnections();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
 
   // ---- set-up helpers -------------------------------------------------------------
@@ -132,63 +94,13 @@ export class FakeRedtailServer {
     for (const [key, owner] of this.userKeys) if (owner === userId) this.userKeys.delete(key);
   }
 
-  failNext(failure: FakeFailure, times = 1): void {
-    for (let i = 0; i < times; i++) this.failures.push(failure);
-  }
-
-  /** The next matching request is carried out, but its answer is held back this long (a lost answer). */
-  slowNext(slowdown: { ms: number; method?: string; path?: RegExp }): void {
-    this.slowdowns.push(slowdown);
-  }
-
-  requestsTo(method: string, path: RegExp): RecordedRequest[] {
-    return this.requests.filter((r) => r.method === method && path.test(r.path));
-  }
-
-  reset(): void {
-    this.requests.length = 0;
-    this.failures.length = 0;
-    this.slowdowns.length = 0;
-  }
-
   // ---- HTTP -------------------------------------------------------------------
 
-  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const url = new URL(req.url ?? '/', 'http://fake');
-    const raw = await readBody(req);
-    const recorded: RecordedRequest = {
-      method: req.method ?? 'GET',
-      path: url.pathname,
-      query: Object.fromEntries(url.searchParams),
-      headers: req.headers,
-      body: parseBody(raw, req.headers['content-type']),
-    };
-    this.requests.push(recorded);
-    const failureIndex = this.failures.findIndex(
-      (f) => (!f.method || f.method === recorded.method) && (!f.path || f.path.test(recorded.path)),
-    );
-    if (failureIndex >= 0) {
-      const [failure] = this.failures.splice(failureIndex, 1);
-      if (failure.afterProcessing) this.route(recorded);
-      return send(res, failure.status, failure.body ?? { message: `Fake failure ${failure.status}` }, failure.headers);
-    }
-    try {
-      const [status, payload] = this.route(recorded);
-      const slowIndex = this.slowdowns.findIndex(
-        (d) => (!d.method || d.method === recorded.method) && (!d.path || d.path.test(recorded.path)),
-      );
-      if (slowIndex >= 0) {
-        const [slowdown] = this.slowdowns.splice(slowIndex, 1);
-        await new Promise((resolve) => setTimeout(resolve, slowdown.ms));
-        if (res.destroyed) return;
-      }
-      send(res, status, payload);
-    } catch (error) {
-      send(res, 500, { message: `Fake crashed: ${(error as Error).message}` });
-    }
+  protected errorBody(_status: number, message: string): unknown {
+    return { message };
   }
 
-  private route(r: RecordedRequest): Answer {
+  protected route(r: RecordedRequest): Answer {
     if (!r.path.startsWith(`${REDTAIL_ROOT}/`)) return [404, { message: 'Not found' }];
     const path = r.path.slice(REDTAIL_ROOT.length + 1);
     if (r.method === 'GET' && path === 'authentication') return this.authenticate(r.headers.authorization);
