@@ -133,21 +133,7 @@ export class MessageDigestWriteHandler implements WriteHandler, OnModuleInit {
       }));
       thirdPartyLogId = digest.thirdPartyLogId;
     } else {
-      const found = write.outcomeUnknown ? await findCreatedLog(session, write, 'message', payload.contactInfo) : null;
-      if (found) {
-        thirdPartyLogId = found;
-        this.logger.log(`Reconciled an interrupted digest create as ${found} (user ${userId})`);
-      } else {
-        const created = await connector.createMessageLog({ ...params, idempotencyKey: write.writeKey });
-        if (created.logId === undefined || created.logId === null || String(created.logId) === '') {
-          throw AppException.crmRequestFailed(
-            connector.name,
-            created.returnMessage?.message ?? 'The CRM did not create the message log.',
-          );
-        }
-        thirdPartyLogId = String(created.logId);
-        returnMessage = created.returnMessage;
-      }
+      ({ thirdPartyLogId, returnMessage } = await this.createOrReconcile(write, session, payload, params));
     }
 
     this.logger.debug(
@@ -239,18 +225,7 @@ export class MessageDigestWriteHandler implements WriteHandler, OnModuleInit {
       };
       const creating = thirdPartyLogId === undefined;
       if (creating) {
-        const found = write.outcomeUnknown ? await findCreatedLog(session, write, 'message', payload.contactInfo) : null;
-        if (found) {
-          thirdPartyLogId = found;
-          this.logger.log(`Reconciled an interrupted digest create as ${found} (user ${userId})`);
-        } else {
-          const created = await connector.createMessageLog({ ...params, idempotencyKey: write.writeKey });
-          if (created.logId === undefined || created.logId === null || String(created.logId) === '') {
-            throw AppException.crmRequestFailed(connector.name, created.returnMessage?.message ?? 'The CRM did not create the message log.');
-          }
-          thirdPartyLogId = String(created.logId);
-          returnMessage = created.returnMessage;
-        }
+        ({ thirdPartyLogId, returnMessage } = await this.createOrReconcile(write, session, payload, params));
       } else {
         try {
           ({ returnMessage } = await connector.updateMessageLog({ ...params, existingMessageLog: { thirdPartyLogId: thirdPartyLogId! } }));
@@ -292,6 +267,29 @@ export class MessageDigestWriteHandler implements WriteHandler, OnModuleInit {
       });
     }
     return { returnMessage, data: { logIds }, record: async () => undefined };
+  }
+
+  /**
+   * The digest's first CRM write: a create, unless an earlier attempt may have made it
+   * (`outcomeUnknown`), in which case the record is looked up by the write's key first.
+   */
+  private async createOrReconcile(
+    write: PendingWriteEntity,
+    session: CrmSession,
+    payload: DigestWritePayload,
+    params: Omit<Parameters<CrmSession['connector']['createMessageLog']>[0], 'idempotencyKey'>,
+  ): Promise<{ thirdPartyLogId: string; returnMessage?: ReturnMessage }> {
+    const { connector } = session;
+    const found = write.outcomeUnknown ? await findCreatedLog(session, write, 'message', payload.contactInfo) : null;
+    if (found) {
+      this.logger.log(`Reconciled an interrupted digest create as ${found} (user ${session.user.id})`);
+      return { thirdPartyLogId: found };
+    }
+    const created = await connector.createMessageLog({ ...params, idempotencyKey: write.writeKey });
+    if (created.logId === undefined || created.logId === null || String(created.logId) === '') {
+      throw AppException.crmRequestFailed(connector.name, created.returnMessage?.message ?? 'The CRM did not create the message log.');
+    }
+    return { thirdPartyLogId: String(created.logId), returnMessage: created.returnMessage };
   }
 
   /**
